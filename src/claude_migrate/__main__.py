@@ -1,0 +1,3 @@
+from claude_migrate.cli import main
+
+main()

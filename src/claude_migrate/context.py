@@ -1,0 +1,159 @@
+"""Per-file state shared by the checkers of one traversal: spans, findings, edit helpers."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING, Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+from libcst.metadata.base_provider import BaseMetadataProvider
+from libcst.metadata.span_provider import CodeSpan, SpanProvidingCodegenState
+
+from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
+
+if TYPE_CHECKING:
+    from claude_migrate.analysis import Analysis
+    from claude_migrate.catalog import Catalog
+    from claude_migrate.rules.base import Rule
+    from claude_migrate.settings import Settings
+    from claude_migrate.source import Source
+
+
+class CharSpanProvider(BaseMetadataProvider[CodeSpan]):
+    """Like LibCST's ByteSpanPositionProvider, in characters of the decoded text."""
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        state = SpanProvidingCodegenState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            provider=self,
+        )
+        module._codegen(state)
+
+
+class _OffsetMap:
+    """Maps offsets in LibCST's regenerated code to the original text.
+
+    LibCST's code generation is not always byte-exact (it drops the space in ``except X :`` and
+    the last CR of a CR-only file), which would shift every later span. The two texts differ only
+    in whitespace, so a linear walk that skips whitespace on either side realigns them.
+    """
+
+    def __init__(self, generated: str, original: str):
+        self.points: list[int] = [0]
+        self.deltas: list[int] = [0]
+        i = j = 0
+        while i < len(generated) and j < len(original):
+            if generated[i] == original[j]:
+                i += 1
+                j += 1
+            elif original[j].isspace():
+                j += 1
+                self._mark(i, j - i)
+            elif generated[i].isspace():
+                i += 1
+                self._mark(i, j - i)
+            else:
+                raise ValueError("regenerated code differs from the source beyond whitespace")
+
+    def _mark(self, at: int, delta: int) -> None:
+        if self.points[-1] == at:
+            self.deltas[-1] = delta
+        else:
+            self.points.append(at)
+            self.deltas.append(delta)
+
+    def __call__(self, offset: int) -> int:
+        return offset + self.deltas[bisect.bisect_right(self.points, offset) - 1]
+
+
+class FileContext:
+    def __init__(self, source: Source, module: cst.Module, settings: Settings, catalog: Catalog):
+        self.source = source
+        self.text = source.text
+        self.module = module
+        self.settings = settings
+        self.catalog = catalog
+        self.findings: list[Finding] = []
+        self._spans = MetadataWrapper(module, unsafe_skip_copy=True).resolve(CharSpanProvider)
+        self._map = None
+        if self._spans[module].length != len(self.text):
+            self._map = _OffsetMap(module.code, self.text)
+        self.analysis: Analysis  # set by the engine before the traversal
+
+    # -- positions -------------------------------------------------------------------------
+    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+        s = self._spans[node]
+        start, end = s.start, s.start + s.length
+        if self._map is not None:
+            return self._map(start), self._map(end)
+        return start, end
+
+    def code(self, node: cst.CSTNode) -> str:
+        start, end = self.span(node)
+        return self.text[start:end]
+
+    # -- reporting -------------------------------------------------------------------------
+    def report(
+        self,
+        rule: type[Rule],
+        node: cst.CSTNode,
+        message: str,
+        fix: Fix | None = None,
+        severity: str | None = None,
+    ) -> None:
+        if not self.settings.selects(rule.code):
+            return
+        start, end = self.span(node)
+        self.findings.append(
+            Finding(rule.code, rule.name, severity or rule.severity, message, start, end, fix)
+        )
+
+    # -- edits -----------------------------------------------------------------------------
+    def replace(self, node: cst.CSTNode, new: str) -> Edit:
+        start, end = self.span(node)
+        return Edit(start, end, new)
+
+    def replace_string(self, node: cst.SimpleString, value: str) -> Edit:
+        """Replace a string literal's value, keeping its prefix and quotes."""
+        return self.replace(node, f"{node.prefix}{node.quote}{value}{node.quote}")
+
+    def remove_item(self, items: Sequence[cst.CSTNode], index: int) -> tuple[Edit, bool]:
+        """Remove ``items[index]`` from a comma-separated sequence (call arguments, list or dict
+        elements). Returns the edit and whether it would delete a comment."""
+        text = self.text
+        start, end = self.span(items[index])
+        if index + 1 < len(items):
+            end = self.span(items[index + 1])[0]
+        elif index > 0:
+            start = self.span(items[index - 1])[1]
+        else:
+            # The only item: take its comma and the blank space around it, up to the brackets.
+            while start > 0 and text[start - 1] in " \t\r\n\f\\":
+                start -= 1
+            while end < len(text) and text[end] in " \t\r\n\f\\,":
+                end += 1
+        inner_start, inner_end = self.span(items[index])
+        separators = text[start:inner_start] + text[inner_end:end]
+        deletes_comment = "#" in separators or _has_comment(items[index])
+        return Edit(start, end, ""), deletes_comment
+
+    @staticmethod
+    def fix(edits: Sequence[Edit], safe: bool) -> Fix:
+        return Fix(tuple(edits), SAFE if safe else UNSAFE)
+
+
+class _CommentFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    finder = _CommentFinder()
+    node.visit(finder)
+    return finder.found

@@ -1,0 +1,82 @@
+"""What a rule reports: findings, fixes and the text edits a fix is made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``text[start:end]`` (character offsets into the decoded source) with ``new``."""
+
+    start: int
+    end: int
+    new: str
+
+    def conflicts(self, other: Edit) -> bool:
+        if self == other:
+            return False
+        if self.start == self.end or other.start == other.end:
+            # Two insertions at one point, or an insertion inside a replaced range.
+            return self.start <= other.end and other.start <= self.end
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: str  # SAFE or UNSAFE
+
+    def conflicts(self, other: Fix) -> bool:
+        return any(a.conflicts(b) for a in self.edits for b in other.edits)
+
+    def demoted(self, unsafe: bool) -> Fix:
+        return Fix(self.edits, UNSAFE) if unsafe and self.applicability == SAFE else self
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    fix: Fix | None = None
+    # Filled in when the finding is reported: 1-based line and column of start and end.
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    path: str = field(default="", compare=False)
+
+    def fixable(self, unsafe: bool) -> bool:
+        return self.fix is not None and (self.fix.applicability == SAFE or unsafe)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-conflicting edits (duplicates allowed) to ``text``."""
+    out = []
+    last = 0
+    for edit in sorted(set(edits)):
+        out.append(text[last:edit.start])
+        out.append(edit.new)
+        last = edit.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def choose_fixes(fixes: list[Fix]) -> list[Fix]:
+    """Fixes in source order whose edits do not overlap; the others wait for the next pass."""
+    chosen: list[Fix] = []
+    for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
+        if not any(fix.conflicts(other) for other in chosen):
+            chosen.append(fix)
+    return chosen

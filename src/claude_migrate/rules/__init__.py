@@ -1,0 +1,14 @@
+"""The rule registry: every checker, in the order they run, and every rule they report."""
+
+from __future__ import annotations
+
+from claude_migrate.rules.base import Checker, Rule
+from claude_migrate.rules.model_ids import ModelIdChecker
+from claude_migrate.rules.unparseable import UnparseableFile
+
+CHECKERS: tuple[type[Checker], ...] = (ModelIdChecker,)
+
+RULES: tuple[type[Rule], ...] = tuple(
+    sorted({UnparseableFile, *(rule for checker in CHECKERS for rule in checker.rules)}, key=lambda r: r.code)
+)
+RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}

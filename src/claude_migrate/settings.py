@@ -1,0 +1,28 @@
+"""The effective settings of a run: command line over configuration file over defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+DEFAULT_TARGET = "4.6"
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: str = DEFAULT_TARGET
+    today: dt.date = field(default_factory=dt.date.today)
+    select: tuple[str, ...] = ("CM",)
+    ignore: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    #: Per old ID, the successor ID a project chose instead of the catalog's.
+    successors: tuple[tuple[str, str], ...] = ()
+
+    def selects(self, code: str) -> bool:
+        """The most specific matching prefix decides; on a tie, ignore wins (as in ruff)."""
+        best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return best_select >= 0 and best_select > best_ignore
+
+    def successor_override(self, model_id: str) -> str | None:
+        return dict(self.successors).get(model_id)
