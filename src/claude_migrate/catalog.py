@@ -139,6 +139,7 @@ class Catalog:
             )
             for name, row in data.get("betas", {}).items()
         }
+        self.text_editor: dict = data["text_editor"]
         self._by_id: dict[str, Model] = {m.id: m for m in self.models}
 
     @cached_property

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from claude_migrate.rules.adaptive_thinking import AdaptiveThinkingChecker
 from claude_migrate.rules.base import Checker, Rule
+from claude_migrate.rules.budget_thinking import BudgetThinkingChecker
+from claude_migrate.rules.legacy_text_editor import LegacyTextEditorChecker
 from claude_migrate.rules.model_ids import ModelIdChecker
+from claude_migrate.rules.obsolete_beta import ObsoleteBetaChecker
+from claude_migrate.rules.refusal_branch import RefusalBranchChecker
+from claude_migrate.rules.thinking_budget import ThinkingBudgetChecker
+from claude_migrate.rules.undo_edit import UndoEditChecker
 from claude_migrate.rules.unparseable import UnparseableFile
 
-CHECKERS: tuple[type[Checker], ...] = (ModelIdChecker,)
+CHECKERS: tuple[type[Checker], ...] = (
+    ModelIdChecker,
+    ObsoleteBetaChecker,
+    BudgetThinkingChecker,
+    AdaptiveThinkingChecker,
+    ThinkingBudgetChecker,
+    LegacyTextEditorChecker,
+    UndoEditChecker,
+    RefusalBranchChecker,
+)
 
 RULES: tuple[type[Rule], ...] = tuple(
     sorted({UnparseableFile, *(rule for checker in CHECKERS for rule in checker.rules)}, key=lambda r: r.code)

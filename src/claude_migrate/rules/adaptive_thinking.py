@@ -1,0 +1,56 @@
+"""CM302 adaptive-thinking-unsupported: `{"type": "adaptive"}` on a model that rejects it."""
+
+from __future__ import annotations
+
+from claude_migrate.analysis import RequestSite
+from claude_migrate.rules.base import Checker, Rule, invalid, valid
+
+
+class AdaptiveThinkingUnsupported(Rule):
+    code = "CM302"
+    name = "adaptive-thinking-unsupported"
+    severity = "error"
+    fix = "none"
+    summary = 'thinking={"type": "adaptive"} on a model at or below 4.5'
+    what = (
+        'Finds `thinking={"type": "adaptive"}` on a model that answers it with a 400 '
+        '("adaptive thinking is not supported on this model"): every model before the 4.6 '
+        "generation. Judged on the model after the CM1xx fix, so a retired model that migrates "
+        "to a 4.6 model is not reported."
+    )
+    why = "The request fails."
+    fix_safety = (
+        "No fix: the replacement (`budget_tokens`) needs a budget only the user can choose, "
+        "or a newer model."
+    )
+    sources = "api-changes.md §3.2 (D-TT)"
+    valid = (
+        valid('client.messages.create(model="claude-sonnet-4-6", thinking={"type": "adaptive"}, messages=[])'),
+        valid('client.messages.create(model="claude-3-7-sonnet-20250219", thinking={"type": "adaptive"}, messages=[])'),
+    )
+    invalid = (
+        invalid(
+            'client.messages.create(model="claude-haiku-4-5", max_tokens=1024, thinking={"type": "adaptive"}, messages=[])',
+            at=[(1, 67)],
+        ),
+    )
+
+
+class AdaptiveThinkingChecker(Checker):
+    rules = (AdaptiveThinkingUnsupported,)
+    tokens = ("adaptive",)
+
+    def check_request(self, site: RequestSite) -> None:
+        kind, _ = site.thinking
+        if kind != "adaptive":
+            return
+        models, known = site.models
+        if not models or any(m.thinking_mode("adaptive") != "rejected" for m in models):
+            return
+        where = models[0].name if known else f"the --target {self.ctx.settings.target} models"
+        self.ctx.report(
+            AdaptiveThinkingUnsupported,
+            site.params["thinking"][0],
+            f'Adaptive thinking is rejected with a 400 on {where}; use {{"type": "enabled", '
+            '"budget_tokens": N}} there, or a 4.6 or later model',
+        )

@@ -1,0 +1,221 @@
+"""CM501 missing-refusal-branch: a stop_reason dispatch with no `"refusal"` case."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from claude_migrate.analysis import string_value
+from claude_migrate.findings import Edit
+from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.undo_edit import _pattern_values
+
+#: The Messages API's stop reasons (api-changes.md §5); refusal is the one being looked for.
+STOP_REASONS = frozenset(
+    {"end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "model_context_window_exceeded"}
+)
+REFUSAL = "refusal"
+ANTHROPIC_VALUES = STOP_REASONS | {REFUSAL, "compaction"}
+
+
+class MissingRefusalBranch(Rule):
+    code = "CM501"
+    name = "missing-refusal-branch"
+    severity = "warning"
+    fix = "unsafe"
+    summary = "An if/elif chain or match over stop_reason with two or more stop reasons and no 'refusal'"
+    what = (
+        "Finds `if`/`elif` chains and `match` statements over `x.stop_reason` or "
+        '`x["stop_reason"]` that tell apart two or more Anthropic stop reasons and have no '
+        '`"refusal"` case. Chains that compare against other values belong to other '
+        "libraries' `stop_reason` fields and are left alone."
+    )
+    why = (
+        "Claude 4 and later models return `stop_reason == \"refusal\"` (HTTP 200) when they "
+        "decline; code that only expects the old values treats a refusal as a normal answer."
+    )
+    fix_safety = (
+        "Unsafe: it inserts a first branch that raises, in the chain's own style and receiver "
+        "expression, and turns the old first `if` into `elif` (a `match` gets a first "
+        '`case "refusal":`). Whether to raise, retry or show a message is the user\'s choice.'
+    )
+    sources = "api-changes.md §5 (D-STOP, D-MIG4)"
+    valid = (
+        valid(
+            'if response.stop_reason == "refusal":\n    pass\nelif response.stop_reason == "end_turn":\n    pass\n'
+        ),
+        valid('if response.stop_reason == "end_turn":\n    pass\n'),
+        valid('if run.stop_reason == "stop":\n    pass\nelif run.stop_reason == "length":\n    pass\n'),
+        valid('while response.stop_reason == "tool_use":\n    response = step(response)\n'),
+    )
+    invalid = (
+        invalid(
+            """
+            def report(response):
+                if response.stop_reason == "end_turn":
+                    print("done")
+                elif response.stop_reason == "max_tokens":
+                    print("truncated")
+            """,
+            at=[(2, 5)],
+            unsafe_fixed="""
+            def report(response):
+                if response.stop_reason == "refusal":
+                    raise RuntimeError("Claude refused the request (stop_reason='refusal')")
+                elif response.stop_reason == "end_turn":
+                    print("done")
+                elif response.stop_reason == "max_tokens":
+                    print("truncated")
+            """,
+        ),
+        invalid(
+            """
+            match msg["stop_reason"]:
+                case 'tool_use':
+                    run_tools(msg)
+                case 'end_turn' | 'stop_sequence':
+                    finish(msg)
+            """,
+            at=[(1, 1)],
+            unsafe_fixed="""
+            match msg["stop_reason"]:
+                case 'refusal':
+                    raise RuntimeError('Claude refused the request (stop_reason="refusal")')
+                case 'tool_use':
+                    run_tools(msg)
+                case 'end_turn' | 'stop_sequence':
+                    finish(msg)
+            """,
+        ),
+    )
+
+
+def is_stop_reason(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "stop_reason"
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return isinstance(index, cst.Index) and string_value(index.value) == "stop_reason"
+    return False
+
+
+def _comparisons(test: cst.BaseExpression):
+    """Comparisons of a test, looking through `and` / `or` and parentheses."""
+    if isinstance(test, cst.BooleanOperation):
+        yield from _comparisons(test.left)
+        yield from _comparisons(test.right)
+    elif isinstance(test, cst.Comparison):
+        yield test
+
+
+def _compared(test: cst.BaseExpression) -> tuple[cst.BaseExpression | None, list[cst.SimpleString]]:
+    """The stop_reason expression a test compares, and the string literals it compares it to."""
+    subject, strings = None, []
+    for comparison in _comparisons(test):
+        if len(comparison.comparisons) != 1:
+            continue
+        target = comparison.comparisons[0]
+        if not isinstance(target.operator, (cst.Equal, cst.NotEqual, cst.In, cst.NotIn)):
+            continue
+        left, right = comparison.left, target.comparator
+        if is_stop_reason(right) and not is_stop_reason(left):
+            left, right = right, left
+        if not is_stop_reason(left):
+            continue
+        subject = subject or left
+        if isinstance(right, cst.SimpleString):
+            strings.append(right)
+        elif isinstance(right, (cst.Tuple, cst.List, cst.Set)):
+            strings.extend(e.value for e in right.elements if isinstance(e.value, cst.SimpleString))
+    return subject, strings
+
+
+def _is_dispatch(values: list[str | None]) -> bool:
+    """Two or more Anthropic stop reasons, only Anthropic values, and no refusal case."""
+    return (
+        None not in values
+        and all(v in ANTHROPIC_VALUES for v in values)
+        and REFUSAL not in values
+        and len(STOP_REASONS.intersection(values)) >= 2
+    )
+
+
+def _message(values: list[str | None]) -> str:
+    handled = ", ".join(sorted({v for v in values if v}))
+    return (
+        f"This stop_reason dispatch handles {handled} but not 'refusal', which Claude 4 and "
+        "later return when they decline a request"
+    )
+
+
+def _raise(quote: str) -> str:
+    inner = "\"refusal\"" if quote == "'" else "'refusal'"
+    return f"raise RuntimeError({quote}Claude refused the request (stop_reason={inner}){quote})"
+
+
+class RefusalBranchChecker(Checker):
+    rules = (MissingRefusalBranch,)
+    tokens = ("stop_reason",)
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._elifs: set[int] = set()
+
+    def _insert_first(self, node: cst.CSTNode, first: cst.CSTNode, head: str, tail: str, quote: str, values) -> None:
+        """Report ``node`` with a fix that puts ``head`` + a raising body + ``tail`` before ``first``,
+        laid out like ``first``'s own body."""
+        ctx, source = self.ctx, self.ctx.source
+        start = ctx.span(first)[0]
+        indent, newline = source.indent_at(start), source.newline
+        body = first.body
+        if isinstance(body, cst.IndentedBlock) and body.body:
+            body_indent = source.indent_at(ctx.span(body.body[0])[0])
+            text = f"{head}{newline}{body_indent}{_raise(quote)}{newline}{indent}{tail}"
+        else:
+            text = f"{head} {_raise(quote)}{newline}{indent}{tail}"
+        ctx.report(MissingRefusalBranch, node, _message(values), ctx.fix([Edit(start, start, text)], False))
+
+    def visit_If(self, node: cst.If) -> None:
+        if id(node) in self._elifs:
+            return
+        branches = [node]
+        while isinstance(branches[-1].orelse, cst.If):
+            branches.append(branches[-1].orelse)
+            self._elifs.add(id(branches[-1]))
+        subject, strings = None, []
+        for branch in branches:
+            found, compared = _compared(branch.test)
+            subject = subject or found
+            strings.extend(compared)
+        values = [string_value(s) for s in strings]
+        if subject is None or not _is_dispatch(values):
+            return
+        quote = strings[0].quote
+        head = f"if {self.ctx.code(subject)} == {quote}{REFUSAL}{quote}:"
+        self._insert_first(node, node, head, "el", quote, values)
+
+    def visit_Match(self, node: cst.Match) -> None:
+        if not is_stop_reason(node.subject) or not node.cases:
+            return
+        values = [v for case in node.cases for v in _pattern_values(case.pattern)]
+        if not _is_dispatch(values):
+            return
+        quotes = [n.value.quote for n in _match_values(node) if isinstance(n.value, cst.SimpleString)]
+        quote = quotes[0] if quotes else '"'
+        self._insert_first(node, node.cases[0], f"case {quote}{REFUSAL}{quote}:", "", quote, values)
+
+
+def _match_values(node: cst.Match) -> list[cst.MatchValue]:
+    found: list[cst.MatchValue] = []
+
+    def walk(pattern: cst.MatchPattern) -> None:
+        if isinstance(pattern, cst.MatchValue):
+            found.append(pattern)
+        elif isinstance(pattern, cst.MatchOr):
+            for element in pattern.patterns:
+                walk(element.pattern)
+        elif isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
+            walk(pattern.pattern)
+
+    for case in node.cases:
+        walk(case.pattern)
+    return found

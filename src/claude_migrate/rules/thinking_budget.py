@@ -1,0 +1,85 @@
+"""CM303 invalid-thinking-budget: a literal budget below 1,024 or not below `max_tokens`."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from claude_migrate.analysis import RequestSite, dict_entries, int_value, string_value
+from claude_migrate.rules.base import Checker, Rule, invalid, valid
+
+INTERLEAVED = "interleaved-thinking-2025-05-14"
+MIN_BUDGET = 1024
+
+
+class InvalidThinkingBudget(Rule):
+    code = "CM303"
+    name = "invalid-thinking-budget"
+    severity = "error"
+    fix = "none"
+    summary = "A literal budget_tokens < 1024 or >= a literal max_tokens"
+    what = (
+        "Finds manual thinking whose literal `budget_tokens` is below 1,024, or not below a "
+        "literal `max_tokens` (allowed only with interleaved thinking, which this rule "
+        "recognises by its beta flag). Judged after the CM301 fix: a budget that fix removes "
+        "is not reported."
+    )
+    why = "The request fails with a 400."
+    fix_safety = "No fix: only the user knows which of the two numbers is wrong."
+    sources = "api-changes.md §3.3 (D-ET)"
+    valid = (
+        valid(
+            'client.messages.create(model="claude-haiku-4-5", max_tokens=4096,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 2048}, messages=[])'
+        ),
+        valid(
+            'client.beta.messages.create(model="claude-sonnet-4-5", max_tokens=2048, betas=["interleaved-thinking-2025-05-14"],\n'
+            '    thinking={"type": "enabled", "budget_tokens": 8000}, messages=[])'
+        ),
+    )
+    invalid = (
+        invalid(
+            'client.messages.create(model="claude-haiku-4-5", max_tokens=1024,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 2048}, messages=[])',
+            at=[(2, 5)],
+        ),
+        invalid(
+            'client.messages.create(model="claude-haiku-4-5", max_tokens=4096,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 512}, messages=[])',
+            at=[(2, 5)],
+        ),
+    )
+
+
+def _beta_flags(site: RequestSite) -> set[str]:
+    flags: set[str] = set()
+    betas = site.value("betas")
+    if isinstance(betas, (cst.List, cst.Tuple)):
+        flags.update(v for e in betas.elements if (v := string_value(e.value)))
+    headers = site.value("extra_headers")
+    if isinstance(headers, cst.Dict):
+        for key, element in dict_entries(headers).items():
+            if key.lower() == "anthropic-beta":
+                flags.update(f.strip() for f in (string_value(element.value) or "").split(","))
+    return flags
+
+
+class ThinkingBudgetChecker(Checker):
+    rules = (InvalidThinkingBudget,)
+    tokens = ("budget_tokens",)
+
+    def check_request(self, site: RequestSite) -> None:
+        _, thinking = site.thinking
+        if thinking is None or site.thinking_after_fixes() != "enabled":
+            return
+        entry = dict_entries(thinking).get("budget_tokens")
+        budget = int_value(entry.value) if entry else None
+        if budget is None:
+            return
+        max_tokens = int_value(site.value("max_tokens"))
+        if budget < MIN_BUDGET:
+            message = f"budget_tokens {budget} is below the minimum of {MIN_BUDGET}"
+        elif max_tokens is not None and budget >= max_tokens and INTERLEAVED not in _beta_flags(site):
+            message = f"budget_tokens {budget} must be less than max_tokens {max_tokens}"
+        else:
+            return
+        self.ctx.report(InvalidThinkingBudget, site.params["thinking"][0], message + " (the request fails with a 400)")
