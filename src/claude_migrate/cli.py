@@ -166,10 +166,12 @@ def fix(paths, config_path, diff, **options) -> None:
         click.echo(f"Would fix {fixed} {noun} in {changed} file{'s' if changed != 1 else ''}.", err=True)
         sys.exit(EXIT_USAGE if missing else EXIT_FINDINGS if changed else EXIT_CLEAN)
     total = fixed + len(remaining)
+    hidden = sum(1 for f in remaining if f.fixable(True) and not f.fixable(settings.unsafe_fixes))
     summary = (
         "All checks passed!"
         if total == 0
         else f"Found {total} finding{'s' if total != 1 else ''} ({fixed} fixed, {len(remaining)} remaining)."
+        + (f" {hidden} more fixable with --unsafe-fixes." if hidden else "")
     )
     _emit(remaining, options["output_format"], settings, summary)
     sys.exit(EXIT_USAGE if missing else EXIT_FINDINGS if remaining else EXIT_CLEAN)

@@ -5,6 +5,7 @@ more applies. Fixes are edits to the original text; the result must parse or not
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import tempfile
@@ -64,14 +65,23 @@ def _unparseable(message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(rule.code, rule.name, rule.severity, message, 0, 0, None, line, column, line, column)
 
 
+def _parse_failure(text: str) -> Finding:
+    """CPython's own message and position for a file LibCST cannot parse."""
+    try:
+        compile(text, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return _unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return _unparseable(f"cannot parse: {type(exc).__name__}: {exc}")
+    return _unparseable("valid Python that LibCST cannot parse; the file was not checked")
+
+
 def lint_text(source: Source, settings: Settings, catalog: Catalog) -> list[Finding]:
     """All findings of one decoded file, positioned, unsuppressed, in source order."""
     try:
         module = cst.parse_module(source.text)
-    except cst.ParserSyntaxError as exc:
-        return [_unparseable(f"cannot parse: {exc.message}", exc.raw_line, exc.raw_column + 1)]
-    except Exception as exc:  # LibCST raises more than syntax errors on some valid files
-        return [_unparseable(f"cannot parse: {type(exc).__name__}: {exc}")]
+    except Exception:  # LibCST raises more than syntax errors on some valid files
+        return [_parse_failure(source.text)]
     ctx = FileContext(source, module, settings, catalog)
     analysis = ctx.analysis = Analysis(ctx)
     checkers = [checker(ctx) for checker in CHECKERS if _active(checker, settings)]

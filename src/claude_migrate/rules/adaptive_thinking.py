@@ -52,5 +52,5 @@ class AdaptiveThinkingChecker(Checker):
             AdaptiveThinkingUnsupported,
             site.params["thinking"][0],
             f'Adaptive thinking is rejected with a 400 on {where}; use {{"type": "enabled", '
-            '"budget_tokens": N}} there, or a 4.6 or later model',
+            f'"budget_tokens": N}} there, or a 4.6 or later model',
         )

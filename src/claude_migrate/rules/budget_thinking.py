@@ -52,7 +52,7 @@ class BudgetThinking(Rule):
         invalid(
             "def ask(client, model):\n"
             '    return client.messages.create(model=model, max_tokens=8000, thinking={"type": "enabled", "budget_tokens": 4000})',
-            at=[(2, 64)],
+            at=[(2, 65)],
             unsafe_fixed="def ask(client, model):\n"
             '    return client.messages.create(model=model, max_tokens=8000, thinking={"type": "adaptive"})',
         ),

@@ -49,7 +49,7 @@ class ObsoleteBeta(Rule):
     invalid = (
         invalid(
             'client.beta.messages.create(model="claude-sonnet-4-6", betas=["token-efficient-tools-2025-02-19", "files-api-2025-04-14"], messages=[])',
-            at=[(1, 64)],
+            at=[(1, 63)],
             fixed='client.beta.messages.create(model="claude-sonnet-4-6", betas=["files-api-2025-04-14"], messages=[])',
         ),
         invalid(

@@ -18,4 +18,4 @@ class UnparseableFile(Rule):
     why = "A file that was not checked may still call a retired model; CI must not pass silently."
     fix_safety = "No fix. `fix` never writes a file it could not parse."
     valid = (valid("import anthropic\n"),)
-    invalid = (invalid("def broken(:\n    pass\n", at=[(1, 12)]),)
+    invalid = (invalid('import anthropic\n\n\ndef broken(:\n    return "claude-3-opus-20240229"\n', at=[(4, 12)]),)
