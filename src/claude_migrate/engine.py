@@ -108,8 +108,7 @@ def check_bytes(data: bytes, display: str, settings: Settings, fix: bool = False
     try:
         source = result.source = Source.decode(data)
     except SourceError as exc:
-        result.findings = [_unparseable(str(exc))]
-        return result
+        return _finish(result, [_unparseable(str(exc), exc.line)], "", 0)
     if not _prefilter(_tokens(catalog, settings)).search(data):
         return result
     findings = lint_text(source, settings, catalog)

@@ -19,7 +19,11 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class SourceError(Exception):
-    """The bytes cannot be turned into Python text; the message says why."""
+    """The bytes cannot be turned into Python text; the message says why, ``line`` where."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -32,15 +36,18 @@ class Source:
     def decode(cls, data: bytes) -> Source:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        except SyntaxError as exc:
-            raise SourceError(str(exc)) from None
+        except SyntaxError:
+            encoding = "utf-8"  # an undecodable first line: let the decode below say where
         bom = data.startswith(BOM)
         if bom:
             data, encoding = data[len(BOM):], "utf-8"
         try:
             text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise SourceError(f"cannot decode as {encoding}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise SourceError(f"cannot decode as {encoding}: {exc.reason} (byte 0x{data[exc.start]:02x})", line) from None
+        except LookupError:
+            raise SourceError(f"unknown encoding {encoding!r} in the coding cookie") from None
         return cls(text, encoding, bom)
 
     def encode(self, text: str | None = None) -> bytes:

@@ -27,6 +27,7 @@ class AdaptiveThinkingUnsupported(Rule):
     valid = (
         valid('client.messages.create(model="claude-sonnet-4-6", thinking={"type": "adaptive"}, messages=[])'),
         valid('client.messages.create(model="claude-3-7-sonnet-20250219", thinking={"type": "adaptive"}, messages=[])'),
+        valid('agent.configure(model="gpt-4o", thinking={"type": "adaptive"})'),
     )
     invalid = (
         invalid(

@@ -35,6 +35,7 @@ class InvalidThinkingBudget(Rule):
             'client.beta.messages.create(model="claude-sonnet-4-5", max_tokens=2048, betas=["interleaved-thinking-2025-05-14"],\n'
             '    thinking={"type": "enabled", "budget_tokens": 8000}, messages=[])'
         ),
+        valid('local_llm.generate(model="llama-3", max_tokens=100, thinking={"type": "enabled", "budget_tokens": 200})'),
     )
     invalid = (
         invalid(

@@ -1,0 +1,103 @@
+"""The catalog data: complete, consistent, and the successor rules of the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from claude_migrate.catalog import TARGETS, load
+
+TODAY = dt.date(2026, 11, 24)
+catalog = load()
+
+
+def test_every_model_has_its_facts():
+    for model in catalog.models:
+        assert model.id and model.name and model.family and model.source, model
+        assert model.generation.replace(".", "").isdigit(), model.id
+        assert set(model.unverified) <= {"released", "deprecated", "retired", "bedrock", "vertex", "generation"}
+        assert set(model.thinking) <= {"enabled", "adaptive", "disabled", "between_tools"}
+        assert set(model.thinking.values()) <= {"accepted", "deprecated", "rejected"}
+        if model.retired and model.deprecated:
+            assert model.deprecated <= model.retired, model.id
+
+
+def test_ids_are_unique_across_models():
+    seen: dict[str, str] = {}
+    for model in catalog.models:
+        for text in (model.id, *model.other_ids, *model.aliases, *model.bedrock, *model.bedrock_mantle):
+            assert seen.setdefault(text, model.id) == model.id, text
+
+
+def test_beta_data_names_catalog_models():
+    ids = {m.id for m in catalog.models}
+    for beta in catalog.betas.values():
+        assert beta.works_on <= ids, beta.name
+        assert beta.fix in ("safe", "unsafe")
+        assert beta.ga is not None or beta.works_on, beta.name
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "form", "prefix", "region"),
+    [
+        ("claude-3-5-sonnet-20241022", "claude-3-5-sonnet-20241022", "pinned", "", ""),
+        ("claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", "alias", "", ""),
+        ("claude-4-opus-20250514", "claude-opus-4-20250514", "pinned", "", ""),
+        ("us.anthropic.claude-3-5-sonnet-20241022-v2:0", "claude-3-5-sonnet-20241022", "bedrock", "", "us"),
+        ("bedrock/global.anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4-20250514", "bedrock", "bedrock/", "global"),
+        ("anthropic.claude-haiku-4-5", "claude-haiku-4-5-20251001", "bedrock_mantle", "", ""),
+        ("claude-3-5-sonnet-v2@20241022", "claude-3-5-sonnet-20241022", "vertex", "", ""),
+        ("vertex_ai/claude-3-7-sonnet@20250219", "claude-3-7-sonnet-20250219", "vertex", "vertex_ai/", ""),
+        ("anthropic/claude-opus-4-6", "claude-opus-4-6", "pinned", "anthropic/", ""),
+    ],
+)
+def test_parse_recognises_every_form(text, model, form, prefix, region):
+    ref = catalog.parse(text)
+    assert ref is not None
+    assert (ref.model.id, ref.form, ref.provider_prefix, ref.region) == (model, form, prefix, region)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["claude", "claude-3-5-sonnet", "xx.anthropic.claude-3-5-sonnet-20241022-v2:0", "us.claude-3-5-sonnet-20241022",
+     "openrouter/anthropic/claude-3.5-sonnet", "claude-3-5-sonnet-20241022 ", "my-claude-3-opus-20240229"],
+)
+def test_parse_rejects_look_alikes(text):
+    assert catalog.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("old", "target", "new"),
+    [
+        ("claude-3-opus-20240229", "4.6", "claude-opus-4-6"),
+        ("claude-3-opus-20240229", "4.8", "claude-opus-4-8"),
+        ("claude-3-opus-20240229", "latest", "claude-opus-5-5"),
+        ("claude-3-7-sonnet-20250219", "4.8", "claude-sonnet-4-6"),
+        ("claude-3-5-haiku-20241022", "4.6", "claude-haiku-4-5-20251001"),
+        ("claude-2.1", "4.6", "claude-opus-4-6"),
+        ("claude-instant-1.2", "5.5", "claude-haiku-5-5"),
+        ("claude-opus-4-8", "4.6", "claude-opus-4-8"),  # newer than the target: never downgraded
+        ("claude-fable-5", "4.6", None),  # no Fable at or below 4.6: nothing to move to
+    ],
+)
+def test_successor_per_target(old, target, new):
+    successor = catalog.successor(catalog.model(old), target, TODAY)
+    assert (successor.id if successor else None) == new
+
+
+def test_no_successor_when_family_has_nothing_live_at_target():
+    assert catalog.successor(catalog.model("claude-opus-4-20250514"), "4", TODAY) is None
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_successor_is_never_retired_or_unreleased(target):
+    for model in catalog.models:
+        successor = catalog.successor(model, target, TODAY)
+        if successor is not None and successor != model:
+            assert not successor.is_retired(TODAY) and successor.is_released(TODAY)
+
+
+def test_successor_waits_for_release_date():
+    early = dt.date(2026, 5, 1)
+    assert catalog.successor(catalog.model("claude-3-opus-20240229"), "latest", early).id == "claude-opus-4-7"
