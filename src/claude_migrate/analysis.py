@@ -33,7 +33,8 @@ LOOKUP_METHODS = frozenset(
 )
 UNKNOWN = "<unknown>"  # a value present but not a literal
 _SUPPRESSION = re.compile(
-    r"#\s*(?:claude-migrate:\s*ignore(?:\[(?P<codes>[^\]]*)\])?|noqa:\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))",
+    r"#\s*(?:claude-migrate:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[^\]]*)\])?"
+    r"|noqa:\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))",
     re.IGNORECASE,
 )
 
@@ -179,6 +180,8 @@ class Analysis(cst.BatchableCSTVisitor):
         self.imports_anthropic = False
         self.uses_text_editor_tool = False
         self.suppressions: dict[int, frozenset[str] | None] = {}  # line -> codes (None: all)
+        self.file_suppression: frozenset[str] | None = frozenset()  # None: the whole file
+        self._statements: list[cst.SimpleStatementLine] = []
 
     # -- scopes ----------------------------------------------------------------------------
     def _push(self, kind: str) -> None:
@@ -413,20 +416,46 @@ class Analysis(cst.BatchableCSTVisitor):
         match = _SUPPRESSION.search(node.value)
         if match is None:
             return
-        line, _ = self.ctx.source.line_col(self.ctx.span(node)[0])
         raw = match.group("codes") if match.group("noqa") is None else match.group("noqa")
         codes = frozenset(c.strip().upper() for c in re.split(r"[\s,]+", raw) if c.strip()) if raw else None
-        self.suppressions[line] = codes
+        if match.group("file"):
+            self.file_suppression = _union(self.file_suppression, codes)
+            return
+        line, _ = self.ctx.source.line_col(self.ctx.span(node)[0])
+        self.suppressions[line] = _union(self.suppressions.get(line, frozenset()), codes)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._statements.append(node)
+
+    def _extend_suppressions_over_statements(self) -> None:
+        """A suppression on the first line of a multi-line statement covers all its lines."""
+        if not self.suppressions:
+            return
+        source = self.ctx.source
+        for statement in self._statements:
+            start, end = self.ctx.span(statement)
+            first, _ = source.line_col(start)
+            if first not in self.suppressions:
+                continue
+            last, _ = source.line_col(end)
+            for line in range(first + 1, last + 1):
+                self.suppressions[line] = _union(self.suppressions.get(line, frozenset()), self.suppressions[first])
 
     def suppressed(self, node: cst.CSTNode, code: str) -> bool:
         line, _ = self.ctx.source.line_col(self.ctx.span(node)[0])
         return self.suppresses(line, code)
 
     def suppresses(self, line: int, code: str) -> bool:
-        if line not in self.suppressions:
-            return False
-        codes = self.suppressions[line]
-        return codes is None or code in codes
+        for codes in (self.file_suppression, self.suppressions.get(line, frozenset())):
+            if codes is None or any(code.startswith(prefix) for prefix in codes):
+                return True
+        return False
 
     def finish(self) -> None:
+        self._extend_suppressions_over_statements()
         self.sites = [site for site in self._candidate_sites if site.is_claude]
+
+
+def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """Union of two code sets where None means every code."""
+    return None if a is None or b is None else a | b

@@ -52,13 +52,16 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     path: str = field(default="", compare=False)
+    cell: int | None = None  # notebooks: the 1-based cell; line and column are within it
+    #: The fix's edits as (line, column, end_line, end_column, new text), for reports.
+    edits: tuple[tuple[int, int, int, int, str], ...] = ()
 
     def fixable(self, unsafe: bool) -> bool:
         return self.fix is not None and (self.fix.applicability == SAFE or unsafe)
 
     @property
     def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.code)
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
