@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
-from claude_migrate.engine import check_bytes
+from click.testing import CliRunner
+
+from claude_migrate.cli import cli
+
+from claude_migrate.engine import check_file
 from claude_migrate.settings import Settings
 
 TODAY = dt.date(2026, 11, 24)
@@ -33,7 +39,7 @@ def settings(*args: str, **overrides) -> Settings:
 
 
 def findings(source: str, *args: str):
-    return check_bytes(source.encode(), "example.py", settings(*args)).findings
+    return check_file(source.encode(), "example.py", settings(*args)).findings
 
 
 def positions(source: str, *args: str, code: str | None = None) -> list[tuple[str, int, int]]:
@@ -41,5 +47,24 @@ def positions(source: str, *args: str, code: str | None = None) -> list[tuple[st
 
 
 def fixed(source: str, *args: str) -> str:
-    result = check_bytes(source.encode(), "example.py", settings(*args), fix=True)
-    return result.new_text if result.changed else source
+    result = check_file(source.encode(), "example.py", settings(*args), fix=True)
+    assert result.error is None, result.error
+    return result.new_bytes.decode() if result.changed else source
+
+
+#: The acceptance cases' pins, for CLI runs.
+PINNED = ["--today", "2026-11-24", "--target", "4.6"]
+
+
+def run(
+    *args: str, cwd: Path, input: bytes | str | None = None, env: dict | None = None, color: bool = False, raw=False
+):
+    """The real CLI in-process: (exit code, stdout, stderr); stdout as bytes with ``raw``
+    (Click's text stdout turns CRLF into LF)."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, list(args), input=input, env=env, color=color, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout_bytes if raw else result.stdout, result.stderr

@@ -6,16 +6,16 @@ import ast
 
 import pytest
 
-from claude_migrate.engine import check_bytes
+from claude_migrate.engine import check_file
 from helpers import settings
 
 OLD, NEW = b"claude-3-5-sonnet-20241022", b"claude-sonnet-4-6"
 
 
 def fix_bytes(data: bytes, *args: str) -> bytes:
-    result = check_bytes(data, "f.py", settings(*args), fix=True)
-    assert result.source is not None
-    return result.source.encode(result.new_text) if result.changed else data
+    result = check_file(data, "f.py", settings(*args), fix=True)
+    assert result.error is None, result.error
+    return result.new_bytes if result.changed else data
 
 
 @pytest.mark.parametrize(
@@ -37,14 +37,14 @@ def test_only_the_model_id_changes(data):
 
 def test_latin1_cookie_is_checked_and_fixed_in_its_own_encoding():
     data = '# -*- coding: latin-1 -*-\nGREETING = "café"\nM = "claude-3-5-sonnet-20241022"\n'.encode("latin-1")
-    result = check_bytes(data, "f.py", settings())
+    result = check_file(data, "f.py", settings())
     assert [(f.code, f.line, f.column) for f in result.findings] == [("CM101", 3, 5)]
     assert fix_bytes(data) == data.replace(OLD, NEW)
 
 
 def test_positions_count_characters_not_bytes():
     data = 'GREETING = "héllo wörld"; M = "claude-3-5-sonnet-20241022"\n'.encode()
-    [finding] = check_bytes(data, "f.py", settings()).findings
+    [finding] = check_file(data, "f.py", settings()).findings
     assert (finding.line, finding.column, finding.end_column) == (1, 31, 59)
     assert fix_bytes(data) == data.replace(OLD, NEW)
 
@@ -52,12 +52,12 @@ def test_positions_count_characters_not_bytes():
 def test_positions_after_libcst_codegen_drift():
     """LibCST regenerates `except X :` without the space; spans must still land on the source."""
     data = b'try:\n    pass\nexcept ValueError :\n    M = "claude-3-5-sonnet-20241022"\n'
-    [finding] = check_bytes(data, "f.py", settings()).findings
+    [finding] = check_file(data, "f.py", settings()).findings
     assert (finding.line, finding.column) == (4, 9)
 
 
 def test_empty_and_unrelated_files_are_untouched():
-    assert check_bytes(b"", "f.py", settings()).findings == []
+    assert check_file(b"", "f.py", settings()).findings == []
     assert fix_bytes(b"") == b""
     assert fix_bytes(b"x = 1\n") == b"x = 1\n"
 
@@ -103,6 +103,6 @@ anthropic.Anthropic().beta.messages.create(
     messages=[],
 )
 """
-    [finding] = check_bytes(data, "f.py", settings()).findings
+    [finding] = check_file(data, "f.py", settings()).findings
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
     assert fix_bytes(data) == data

@@ -14,7 +14,7 @@ DEFAULT_EXCLUDES = (
     ".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox",
     "site-packages", ".claude_migrate_cache",
 )
-EXTENSIONS = (".py",)
+EXTENSIONS = (".py", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -62,22 +62,29 @@ def _repo_root(folder: Path) -> Path:
     return folder
 
 
+def _excluded(spec: GitIgnoreSpec, path: Path, is_dir: bool) -> bool:
+    """Whether an exclude pattern matches the path (relative to the current folder) or its name."""
+    suffix = "/" if is_dir else ""
+    try:
+        relative = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        relative = path.name
+    return spec.match_file(relative + suffix) or spec.match_file(path.name + suffix)
+
+
+def is_excluded(path: Path, exclude: Sequence[str] = ()) -> bool:
+    return _excluded(GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *exclude]), path, False)
+
+
 def find_files(
     paths: Sequence[str], exclude: Sequence[str] = (), force_exclude: bool = False
 ) -> Iterator[SourcePath | str]:
     """Yield files to check, or an error message (a string) for a path that does not exist."""
-    excluded = GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *exclude])
-    cwd = Path.cwd()
+    spec = GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *exclude])
     ignore_files = _IgnoreFiles()
 
     def is_excluded(path: Path, is_dir: bool) -> bool:
-        try:
-            relative = path.resolve().relative_to(cwd.resolve()).as_posix()
-        except ValueError:
-            relative = path.name
-        return excluded.match_file(relative + ("/" if is_dir else "")) or excluded.match_file(
-            path.name + ("/" if is_dir else "")
-        )
+        return _excluded(spec, path, is_dir)
 
     for given in paths:
         path = Path(given)

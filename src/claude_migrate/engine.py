@@ -9,9 +9,11 @@ import ast
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import libcst as cst
 
@@ -31,15 +33,16 @@ MAX_PASSES = 10
 @dataclass
 class FileResult:
     display: str
+    original: bytes = b""
     findings: list[Finding] = field(default_factory=list)
-    source: Source | None = None
-    new_text: str | None = None  # the fixed text, when fixing changed it
-    fixed: int = 0
-    original: bytes | None = None
+    new_bytes: bytes | None = None  # the fixed file, when fixing changed it
+    fixed: Counter = field(default_factory=Counter)  # codes of the findings fixed
+    error: str | None = None  # why a fix was not written
+    encoding: str = "utf-8"  # for showing a diff
 
     @property
     def changed(self) -> bool:
-        return self.new_text is not None
+        return self.new_bytes is not None
 
 
 @lru_cache(maxsize=8)
@@ -47,20 +50,20 @@ def _prefilter(tokens: tuple[str, ...]) -> re.Pattern[bytes]:
     return re.compile(b"|".join(re.escape(t.encode()) for t in sorted(set(tokens))))
 
 
-def _tokens(catalog: Catalog, settings: Settings) -> tuple[str, ...]:
-    return tuple(
-        token
-        for checker in CHECKERS
-        if _active(checker, settings)
-        for token in checker.prefilter_tokens(catalog)
-    )
+def can_match(data: bytes, settings: Settings) -> bool:
+    """Whether a file's bytes contain any text a selected rule needs; if not, skip parsing."""
+    catalog = load()
+    # With only CM000 selected, parse the files some rule would parse: those are the ones checked.
+    checkers = [c for c in CHECKERS if _active(c, settings)] or CHECKERS
+    tokens = tuple(t for c in checkers for t in c.prefilter_tokens(catalog))
+    return _prefilter(tokens).search(data) is not None
 
 
 def _active(checker, settings: Settings) -> bool:
     return any(settings.selects(rule.code) for rule in checker.rules)
 
 
-def _unparseable(message: str, line: int = 1, column: int = 1) -> Finding:
+def unparseable(message: str, line: int = 1, column: int = 1) -> Finding:
     rule = UnparseableFile
     return Finding(rule.code, rule.name, rule.severity, message, 0, 0, None, line, column, line, column)
 
@@ -70,14 +73,15 @@ def _parse_failure(text: str) -> Finding:
     try:
         compile(text, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
-        return _unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+        return unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
     except (ValueError, RecursionError, MemoryError) as exc:
-        return _unparseable(f"cannot parse: {type(exc).__name__}: {exc}")
-    return _unparseable("valid Python that LibCST cannot parse; the file was not checked")
+        return unparseable(f"cannot parse: {type(exc).__name__}: {exc}")
+    return unparseable("valid Python that LibCST cannot parse; the file was not checked")
 
 
-def lint_text(source: Source, settings: Settings, catalog: Catalog) -> list[Finding]:
+def lint_text(source: Source, settings: Settings, catalog: Catalog | None = None) -> list[Finding]:
     """All findings of one decoded file, positioned, unsuppressed, in source order."""
+    catalog = catalog or load()
     try:
         module = cst.parse_module(source.text)
     except Exception:  # LibCST raises more than syntax errors on some valid files
@@ -95,51 +99,79 @@ def lint_text(source: Source, settings: Settings, catalog: Catalog) -> list[Find
     for finding in ctx.findings:
         finding.line, finding.column = source.line_col(finding.start)
         finding.end_line, finding.end_column = source.line_col(finding.end)
+        if finding.fix is not None:
+            finding.edits = tuple(
+                (*source.line_col(e.start), *source.line_col(e.end), e.new) for e in finding.fix.edits
+            )
         if not analysis.suppresses(finding.line, finding.code):
             findings.append(finding)
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 
 
-def check_bytes(data: bytes, display: str, settings: Settings, fix: bool = False) -> FileResult:
+@dataclass
+class Fixed:
+    text: str
+    findings: list[Finding]
+    fixed: Counter
+    error: str | None = None
+
+
+def run_fixes(text: str, lint: Callable[[str], list[Finding]], unsafe: bool, fix: bool) -> Fixed:
+    """Lint ``text``; with ``fix``, apply fixes in passes until none applies (or give up whole)."""
+    findings = lint(text)
+    if not fix:
+        return Fixed(text, findings, Counter())
+    original, original_findings = text, findings
+    fixed: Counter = Counter()
+    for _ in range(MAX_PASSES):
+        pending = [f for f in findings if f.fixable(unsafe)]
+        if not pending:
+            return Fixed(text, findings, fixed)
+        chosen = choose_fixes([f.fix for f in pending])
+        text = apply_edits(text, [edit for fix_ in chosen for edit in fix_.edits])
+        fixed.update(f.code for f in pending if f.fix in chosen)
+        findings = lint(text)
+        if any(f.code == UnparseableFile.code for f in findings):
+            error = "the fixes produced code that does not parse (please report this); nothing was written"
+            return Fixed(original, original_findings, Counter(), error)
+    if any(f.fixable(unsafe) for f in findings):
+        error = f"the fixes did not settle after {MAX_PASSES} passes (please report this); nothing was written"
+        return Fixed(original, original_findings, Counter(), error)
+    return Fixed(text, findings, fixed)
+
+
+def check_file(data: bytes, display: str, settings: Settings, fix: bool = False) -> FileResult:
     """Check (and with ``fix``, fix in memory) the bytes of one file."""
-    catalog = load()
-    result = FileResult(display)
+    if display.endswith(".ipynb"):
+        from claude_migrate.notebook import check_notebook
+
+        return check_notebook(data, display, settings, fix)
+    result = FileResult(display, data)
     try:
-        source = result.source = Source.decode(data)
+        source = Source.decode(data)
     except SourceError as exc:
-        return _finish(result, [_unparseable(str(exc), exc.line)], "", 0)
-    if not _prefilter(_tokens(catalog, settings)).search(data):
+        return _finish(result, [unparseable(str(exc), exc.line)])
+    result.encoding = source.encoding
+    if not can_match(data, settings):
         return result
-    findings = lint_text(source, settings, catalog)
-    text = source.text
-    passes = 0
-    while fix and passes < MAX_PASSES:
-        fixes = [f.fix for f in findings if f.fix and f.fixable(settings.unsafe_fixes)]
-        if not fixes:
-            break
-        chosen = choose_fixes(fixes)
-        new_text = apply_edits(text, [edit for f in chosen for edit in f.edits])
-        new_findings = lint_text(Source(new_text, source.encoding, source.bom), settings, catalog)
-        if any(f.code == UnparseableFile.code for f in new_findings):
-            findings.append(_unparseable("the fixes for this file produced code that does not parse; nothing was written"))
-            return _finish(result, findings, source.text, 0)
-        text, findings = new_text, new_findings
-        result.fixed += sum(1 for f in fixes if f in chosen)
-        passes += 1
-    if fix and passes == MAX_PASSES and any(f.fixable(settings.unsafe_fixes) for f in findings):
-        findings.append(_unparseable(f"fixes did not settle after {MAX_PASSES} passes; nothing was written"))
-        return _finish(result, findings, source.text, 0)
-    return _finish(result, findings, text, result.fixed)
+    catalog = load()
+    outcome = run_fixes(
+        source.text,
+        lambda text: lint_text(Source(text, source.encoding, source.bom), settings, catalog),
+        settings.unsafe_fixes,
+        fix,
+    )
+    result.fixed, result.error = outcome.fixed, outcome.error
+    if outcome.text != source.text:
+        result.new_bytes = source.encode(outcome.text)
+    return _finish(result, outcome.findings)
 
 
-def _finish(result: FileResult, findings: list[Finding], text: str, fixed: int) -> FileResult:
+def _finish(result: FileResult, findings: list[Finding]) -> FileResult:
     for finding in findings:
         finding.path = result.display
     result.findings = findings
-    result.fixed = fixed
-    if result.source is not None and text != result.source.text:
-        result.new_text = text
     return result
 
 
@@ -147,12 +179,8 @@ def check_path(path: Path, display: str, settings: Settings, fix: bool = False) 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        result = FileResult(display, [_unparseable(f"cannot read: {exc.strerror or exc}")])
-        result.findings[0].path = display
-        return result
-    result = check_bytes(data, display, settings, fix)
-    result.original = data
-    return result
+        return _finish(FileResult(display), [unparseable(f"cannot read: {exc.strerror or exc}")])
+    return check_file(data, display, settings, fix)
 
 
 class WriteError(Exception):
@@ -180,4 +208,4 @@ def write_atomic(path: Path, original: bytes, new: bytes) -> None:
             os.unlink(temp)
             raise
     except OSError as exc:
-        raise WriteError(f"cannot write: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write: {exc.strerror or exc}; nothing was written") from None
