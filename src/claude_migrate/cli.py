@@ -6,10 +6,13 @@ import datetime as dt
 import difflib
 import os
 import sys
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 import click
+from pathspec import GitIgnoreSpec
 
 from claude_migrate import __version__
 from claude_migrate.catalog import TARGETS
@@ -66,6 +69,8 @@ def _settings_options(func: Callable) -> Callable:
 
 
 def _run_options(func: Callable) -> Callable:
+    from claude_migrate.report import FORMATS
+
     for decorator in reversed(
         [
             click.argument("paths", nargs=-1),
@@ -73,8 +78,10 @@ def _run_options(func: Callable) -> Callable:
             click.option("--ignore", help="Comma-separated codes or prefixes not to report."),
             click.option("--exclude", multiple=True, help="More paths to skip (glob; repeatable)."),
             click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly too."),
-            click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True),
+            click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True),
+            click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report here, not to stdout."),
             click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply (and count) unsafe fixes."),
+            click.option("--stdin-filename", help="With PATH '-': the name standard input stands for."),
             click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs)."),
             _settings_options,
         ]
@@ -89,97 +96,196 @@ def cli() -> None:
     """Find and fix Claude API calls that use retired, deprecated or outdated models."""
 
 
-def _collect(paths, options, config):
-    """Settings and the files to check; prints an error line for each missing path."""
-    from claude_migrate.discovery import find_files
+#: Runs over this many files show a progress bar on a terminal.
+PROGRESS_THRESHOLD = 300
 
-    settings = _settings(options, config)
-    exclude = (*config.get("exclude", ()), *config.get("extend-exclude", ()), *options["exclude"])
-    files, missing = [], False
-    for item in find_files(paths or (".",), exclude, options["force_exclude"]):
-        if isinstance(item, str):
-            click.echo(f"error: {item}", err=True)
-            missing = True
+
+class Run:
+    """One check or fix run: its settings, its files, and how it reports."""
+
+    def __init__(self, paths, config_path, options, fix: bool):
+        self.config = _config(config_path)
+        self.settings = _settings(options, self.config)
+        self.options = options
+        self.fix = fix
+        self.failed = False  # a path that does not exist: exit 2
+        self.stdin = tuple(paths) == ("-",)
+        self.exclude = (
+            *self.config.get("exclude", ()), *self.config.get("extend-exclude", ()), *options["exclude"]
+        )
+        root = self.config.path.parent if self.config.path else Path.cwd()
+        self._root = root.resolve()
+        self._per_file = [
+            (GitIgnoreSpec.from_lines([glob]), codes)
+            for glob, codes in self.config.get("per-file-ignores", {}).items()
+        ]
+
+    def settings_for(self, display: str) -> Settings:
+        """The run's settings with the per-file-ignores that match this path."""
+        if not self._per_file:
+            return self.settings
+        try:
+            relative = Path(display).resolve().relative_to(self._root).as_posix()
+        except ValueError:
+            relative = Path(display).as_posix()
+        extra = tuple(code for spec, codes in self._per_file if spec.match_file(relative) for code in codes)
+        return replace(self.settings, ignore=self.settings.ignore + extra) if extra else self.settings
+
+    def results(self, paths):
+        """Each file's result, in a deterministic order."""
+        from claude_migrate.discovery import find_files
+        from claude_migrate.engine import check_path
+
+        files = []
+        for item in find_files(paths or (".",), self.exclude, self.options["force_exclude"]):
+            if isinstance(item, str):
+                click.echo(f"error: {item}", err=True)
+                self.failed = True
+            else:
+                files.append(item)
+        if len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty():
+            with click.progressbar(files, label="Checking", file=sys.stderr) as bar:
+                for item in bar:
+                    yield item, check_path(item.path, item.display, self.settings_for(item.display), self.fix)
         else:
-            files.append(item)
-    return settings, files, missing
+            for item in files:
+                yield item, check_path(item.path, item.display, self.settings_for(item.display), self.fix)
 
+    def stdin_result(self):
+        """The result for standard input, or None when --force-exclude excludes its name."""
+        from claude_migrate.discovery import is_excluded
+        from claude_migrate.engine import check_file
 
-def _emit(findings, output_format: str, settings: Settings, summary: str | None = None) -> None:
-    from claude_migrate import report
+        name = self.options["stdin_filename"]
+        if name and self.options["force_exclude"] and is_excluded(Path(name), self.exclude):
+            return None
+        display = name or "-"
+        return check_file(sys.stdin.buffer.read(), display, self.settings_for(display), self.fix)
 
-    if output_format == "json":
-        click.echo(report.as_json(findings))
-        return
-    for finding in sorted(findings, key=lambda f: f.sort_key):
-        click.echo(report.text_line(finding, settings.unsafe_fixes))
-    click.echo(summary or report.summary(findings, settings.unsafe_fixes))
+    def emit(self, findings, closing: str | None = None, to_stderr: bool = False) -> None:
+        from claude_migrate import report
+
+        path = self.options["output_file"]
+        color = not (path or os.environ.get("NO_COLOR"))
+        if self.options.get("statistics"):
+            text = report.statistics(findings, self.settings.unsafe_fixes)
+        else:
+            text = report.render(
+                findings, self.options["output_format"], self.settings.unsafe_fixes, color, __version__, closing
+            )
+        if path:
+            Path(path).write_text(text, "utf-8")
+        else:
+            click.echo(text, nl=False, err=to_stderr, color=None if color else False)
 
 
 @cli.command()
 @_run_options
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
 def check(paths, config_path, **options) -> None:
     """Report findings (default PATH: .)."""
-    from claude_migrate.engine import check_path
-
-    settings, files, missing = _collect(paths, options, _config(config_path))
-    findings = [f for item in files for f in check_path(item.path, item.display, settings).findings]
-    _emit(findings, options["output_format"], settings)
-    sys.exit(EXIT_USAGE if missing else EXIT_FINDINGS if findings else EXIT_CLEAN)
+    run = Run(paths, config_path, options, fix=False)
+    if run.stdin:
+        result = run.stdin_result()
+        findings = result.findings if result else []
+    else:
+        findings = [f for _, result in run.results(paths) for f in result.findings]
+    run.emit(findings)
+    sys.exit(EXIT_USAGE if run.failed else EXIT_FINDINGS if findings else EXIT_CLEAN)
 
 
 @cli.command()
 @_run_options
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
-def fix(paths, config_path, diff, **options) -> None:
-    """Apply fixes in place."""
-    from claude_migrate.engine import WriteError, check_path
-    from claude_migrate.findings import Finding
+@click.option("--show-fixes", is_flag=True, help="List what was fixed, per file.")
+def fix(paths, config_path, diff, show_fixes, **options) -> None:
+    """Apply fixes in place (PATH '-': read standard input, write the fixed source to standard output)."""
+    from claude_migrate.engine import WriteError, write_atomic
 
-    settings, files, missing = _collect(paths, options, _config(config_path))
-    remaining: list[Finding] = []
-    fixed = changed = 0
-    for item in files:
-        result = check_path(item.path, item.display, settings, fix=True)
+    run = Run(paths, config_path, options, fix=True)
+    if run.stdin:
+        _fix_stdin(run)
+    remaining: list = []
+    fixed: Counter = Counter()
+    per_file: list[tuple[str, Counter]] = []
+    for item, result in run.results(paths):
+        if result.error:
+            click.echo(f"error: {result.display}: {result.error}", err=True)
+        if result.changed and diff:
+            _print_diff(result)
+        elif result.changed:
+            try:
+                write_atomic(item.path, result.original, result.new_bytes)
+            except WriteError as exc:
+                click.echo(f"error: {result.display}: {exc}", err=True)
+                remaining.extend(_findings_on_disk(item, run))
+                continue
         remaining.extend(result.findings)
-        if not result.changed:
-            continue
-        assert result.source is not None and result.original is not None
-        new_bytes = result.source.encode(result.new_text)
-        if diff:
-            changed += 1
-            fixed += result.fixed
-            _print_diff(item.display, result.source.text, result.new_text)
-            continue
-        try:
-            from claude_migrate.engine import write_atomic
-
-            write_atomic(item.path, result.original, new_bytes)
-        except WriteError as exc:
-            click.echo(f"error: {item.display}: {exc}", err=True)
-            missing = True
-            continue
-        changed += 1
-        fixed += result.fixed
+        if result.changed:
+            fixed.update(result.fixed)
+            per_file.append((result.display, result.fixed))
     if diff:
-        noun = "finding" if fixed == 1 else "findings"
-        click.echo(f"Would fix {fixed} {noun} in {changed} file{'s' if changed != 1 else ''}.", err=True)
-        sys.exit(EXIT_USAGE if missing else EXIT_FINDINGS if changed else EXIT_CLEAN)
-    total = fixed + len(remaining)
+        count = sum(fixed.values())
+        click.echo(f"Would fix {_count(count, 'finding')} in {_count(len(per_file), 'file')}.", err=True)
+        sys.exit(EXIT_USAGE if run.failed else EXIT_FINDINGS if per_file else EXIT_CLEAN)
+    if show_fixes and per_file:  # on stderr when stdout carries a machine-readable report
+        textual = options["output_format"] in ("text", "concise") and not options["output_file"]
+        click.echo(_show_fixes(per_file) + "\n", err=not textual)
+    run.emit(remaining, _fix_summary(remaining, fixed, run.settings))
+    sys.exit(EXIT_USAGE if run.failed else EXIT_FINDINGS if remaining else EXIT_CLEAN)
+
+
+def _findings_on_disk(item, run: Run) -> list:
+    """The findings of a file as it is on disk, after its fix could not be written."""
+    from claude_migrate.engine import check_path
+
+    return check_path(item.path, item.display, run.settings_for(item.display)).findings
+
+
+def _fix_stdin(run: Run) -> None:
+    result = run.stdin_result()
+    if result is None:  # excluded: pass the source through unchanged
+        sys.stdout.buffer.write(sys.stdin.buffer.read())
+        sys.exit(EXIT_CLEAN)
+    if result.error:
+        click.echo(f"error: {result.display}: {result.error}", err=True)
+    sys.stdout.buffer.write(result.new_bytes or result.original)
+    sys.stdout.flush()
+    run.emit(result.findings, _fix_summary(result.findings, result.fixed, run.settings), to_stderr=True)
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _fix_summary(remaining, fixed: Counter, settings: Settings) -> str:
+    count = sum(fixed.values())
+    total = count + len(remaining)
+    if total == 0:
+        return "All checks passed!"
     hidden = sum(1 for f in remaining if f.fixable(True) and not f.fixable(settings.unsafe_fixes))
-    summary = (
-        "All checks passed!"
-        if total == 0
-        else f"Found {total} finding{'s' if total != 1 else ''} ({fixed} fixed, {len(remaining)} remaining)."
-        + (f" {hidden} more fixable with --unsafe-fixes." if hidden else "")
+    return f"Found {_count(total, 'finding')} ({count} fixed, {len(remaining)} remaining)." + (
+        f" {hidden} more fixable with --unsafe-fixes." if hidden else ""
     )
-    _emit(remaining, options["output_format"], settings, summary)
-    sys.exit(EXIT_USAGE if missing else EXIT_FINDINGS if remaining else EXIT_CLEAN)
 
 
-def _print_diff(display: str, old: str, new: str) -> None:
+def _show_fixes(per_file: list[tuple[str, Counter]]) -> str:
+    from claude_migrate.rules import RULES_BY_CODE
+
+    total = sum(sum(codes.values()) for _, codes in per_file)
+    lines = [f"Fixed {_count(total, 'finding')}:"]
+    for display, codes in per_file:
+        lines.append(f"- {display}:")
+        lines.extend(f"    {n} × {code} ({RULES_BY_CODE[code].name})" for code, n in sorted(codes.items()))
+    return "\n".join(lines)
+
+
+def _print_diff(result) -> None:
+    old = result.original.decode(result.encoding, errors="replace")
+    new = result.new_bytes.decode(result.encoding, errors="replace")
     lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{display}", f"b/{display}"
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{result.display}", f"b/{result.display}"
     )
     for line in lines:
         click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
