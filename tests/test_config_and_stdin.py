@@ -42,6 +42,16 @@ def test_exclude_and_extend_exclude_from_config(project):
     assert paths_reported(project, ".") == ["app/m.py"]
 
 
+def test_configured_excludes_are_relative_to_the_config_file(project):
+    (project / "pyproject.toml").write_text('[tool.claude-migrate]\nexclude = ["/legacy/m.py"]\n')
+    (project / "app" / "legacy").mkdir()
+    (project / "app" / "legacy" / "m.py").write_text(OLD)
+    assert paths_reported(project, ".") == ["app/legacy/m.py", "app/m.py", "tests/m.py"]
+    assert paths_reported(project / "legacy", ".") == []
+    # A command-line exclude is relative to the current folder.
+    assert paths_reported(project / "app", "--exclude", "/legacy", ".") == ["m.py"]
+
+
 def test_config_option_overrides_the_nearest_file(project):
     (project / "pyproject.toml").write_text('[tool.claude-migrate]\nignore = ["CM1"]\n')
     (project / "strict.toml").write_text('[tool.claude-migrate]\nselect = ["CM1"]\n')

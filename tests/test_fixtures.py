@@ -20,3 +20,5 @@ def test_fixtures_show_every_rule():
     assert proc.returncode == 1, proc.stderr
     found = {row["code"] for row in json.loads(proc.stdout)}
     assert found == {rule.code for rule in RULES}
+    notebook = [(row["cell"], row["line"], row["code"]) for row in json.loads(proc.stdout) if "cell" in row]
+    assert notebook == [(3, 2, "CM101")]

@@ -17,6 +17,7 @@ from pathspec import GitIgnoreSpec
 from claude_migrate import __version__
 from claude_migrate.catalog import TARGETS
 from claude_migrate.config import ConfigError, FileConfig, load_config
+from claude_migrate.discovery import Excludes
 from claude_migrate.settings import DEFAULT_TARGET, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -110,11 +111,10 @@ class Run:
         self.fix = fix
         self.failed = False  # a path that does not exist: exit 2
         self.stdin = tuple(paths) == ("-",)
-        self.exclude = (
-            *self.config.get("exclude", ()), *self.config.get("extend-exclude", ()), *options["exclude"]
-        )
         root = self.config.path.parent if self.config.path else Path.cwd()
         self._root = root.resolve()
+        configured = (*self.config.get("exclude", ()), *self.config.get("extend-exclude", ()))
+        self.excludes = Excludes([(configured, self._root), (options["exclude"], Path.cwd())])
         self._per_file = [
             (GitIgnoreSpec.from_lines([glob]), codes)
             for glob, codes in self.config.get("per-file-ignores", {}).items()
@@ -137,7 +137,7 @@ class Run:
         from claude_migrate.engine import check_path
 
         files = []
-        for item in find_files(paths or (".",), self.exclude, self.options["force_exclude"]):
+        for item in find_files(paths or (".",), self.excludes, self.options["force_exclude"]):
             if isinstance(item, str):
                 click.echo(f"error: {item}", err=True)
                 self.failed = True
@@ -153,11 +153,10 @@ class Run:
 
     def stdin_result(self):
         """The result for standard input, or None when --force-exclude excludes its name."""
-        from claude_migrate.discovery import is_excluded
         from claude_migrate.engine import check_file
 
         name = self.options["stdin_filename"]
-        if name and self.options["force_exclude"] and is_excluded(Path(name), self.exclude):
+        if name and self.options["force_exclude"] and self.excludes(Path(name)):
             return None
         display = name or "-"
         return check_file(sys.stdin.buffer.read(), display, self.settings_for(display), self.fix)

@@ -62,29 +62,37 @@ def _repo_root(folder: Path) -> Path:
     return folder
 
 
-def _excluded(spec: GitIgnoreSpec, path: Path, is_dir: bool) -> bool:
-    """Whether an exclude pattern matches the path (relative to the current folder) or its name."""
-    suffix = "/" if is_dir else ""
-    try:
-        relative = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        relative = path.name
-    return spec.match_file(relative + suffix) or spec.match_file(path.name + suffix)
+class Excludes:
+    """Exclude globs (gitignore syntax), each matched relative to the folder it belongs to
+    (the config file's folder for configured ones, the current folder for command-line ones)
+    or against the bare name, plus the default excludes."""
 
+    def __init__(self, groups: Sequence[tuple[Sequence[str], Path]] = ()) -> None:
+        cwd = Path.cwd().resolve()
+        self._specs = [(GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES), cwd)]
+        self._specs += [(GitIgnoreSpec.from_lines(globs), root.resolve()) for globs, root in groups if globs]
 
-def is_excluded(path: Path, exclude: Sequence[str] = ()) -> bool:
-    return _excluded(GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *exclude]), path, False)
+    def __call__(self, path: Path, is_dir: bool = False) -> bool:
+        suffix = "/" if is_dir else ""
+        absolute = path.resolve() if not path.is_symlink() else path.absolute()
+        for spec, root in self._specs:
+            if spec.match_file(path.name + suffix):
+                return True
+            try:
+                relative = absolute.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(relative + suffix):
+                return True
+        return False
 
 
 def find_files(
-    paths: Sequence[str], exclude: Sequence[str] = (), force_exclude: bool = False
+    paths: Sequence[str], is_excluded: Excludes | None = None, force_exclude: bool = False
 ) -> Iterator[SourcePath | str]:
     """Yield files to check, or an error message (a string) for a path that does not exist."""
-    spec = GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *exclude])
+    is_excluded = is_excluded or Excludes()
     ignore_files = _IgnoreFiles()
-
-    def is_excluded(path: Path, is_dir: bool) -> bool:
-        return _excluded(spec, path, is_dir)
 
     for given in paths:
         path = Path(given)
