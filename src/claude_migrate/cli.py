@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
+import signal
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -20,7 +22,7 @@ from claude_migrate.config import ConfigError, FileConfig, load_config
 from claude_migrate.discovery import Excludes
 from claude_migrate.settings import DEFAULT_TARGET, Settings
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -178,9 +180,31 @@ class Run:
             click.echo(text, nl=False, err=to_stderr, color=None if color else False)
 
 
+def _interruptible(command: Callable) -> Callable:
+    """Ctrl-C or SIGTERM ends the run with exit 130. Each file is written by rename, so it is
+    either fixed or untouched, and the temporary file of an interrupted write is removed."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        def terminate(signum, frame):
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("interrupted: files already fixed stay fixed, the others are untouched", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return run
+
+
 @cli.command()
 @_run_options
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
+@_interruptible
 def check(paths, config_path, **options) -> None:
     """Report findings (default PATH: .)."""
     run = Run(paths, config_path, options, fix=False)
@@ -197,6 +221,7 @@ def check(paths, config_path, **options) -> None:
 @_run_options
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--show-fixes", is_flag=True, help="List what was fixed, per file.")
+@_interruptible
 def fix(paths, config_path, diff, show_fixes, **options) -> None:
     """Apply fixes in place (PATH '-': read standard input, write the fixed source to standard output)."""
     from claude_migrate.engine import WriteError, write_atomic

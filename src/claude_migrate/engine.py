@@ -79,13 +79,40 @@ def _parse_failure(text: str) -> Finding:
     return unparseable("valid Python that LibCST cannot parse; the file was not checked")
 
 
+#: Only files with a line this long are checked for nesting CPython itself refuses (cheaply,
+#: with ``ast``) before LibCST parses them, which takes quadratic time on such chains.
+LONG_LINE = 4000
+TOO_DEEP = "cannot parse: the code is nested too deeply (Python's own parser refuses it too); the file was not checked"
+
+
+def _too_deep(text: str) -> bool:
+    if max(map(len, text.splitlines()), default=0) < LONG_LINE:
+        return False
+    try:
+        ast.parse(text)
+    except RecursionError:
+        return True
+    except (SyntaxError, ValueError, MemoryError):
+        pass  # reported from the LibCST parse below, with CPython's message
+    return False
+
+
 def lint_text(source: Source, settings: Settings, catalog: Catalog | None = None) -> list[Finding]:
     """All findings of one decoded file, positioned, unsuppressed, in source order."""
     catalog = catalog or load()
+    if _too_deep(source.text):
+        return [unparseable(TOO_DEEP)]
     try:
         module = cst.parse_module(source.text)
     except Exception:  # LibCST raises more than syntax errors on some valid files
         return [_parse_failure(source.text)]
+    try:
+        return _lint_module(source, module, settings, catalog)
+    except RecursionError:  # LibCST's code generation and visitors recurse once per nesting level
+        return [unparseable("cannot check: the code is nested too deeply for LibCST; the file was not checked")]
+
+
+def _lint_module(source: Source, module: cst.Module, settings: Settings, catalog: Catalog) -> list[Finding]:
     ctx = FileContext(source, module, settings, catalog)
     analysis = ctx.analysis = Analysis(ctx)
     checkers = [checker(ctx) for checker in CHECKERS if _active(checker, settings)]
@@ -177,6 +204,8 @@ def _finish(result: FileResult, findings: list[Finding]) -> FileResult:
 
 def check_path(path: Path, display: str, settings: Settings, fix: bool = False) -> FileResult:
     try:
+        if not path.is_file():  # a FIFO or device would block or never end
+            return _finish(FileResult(display), [unparseable("cannot read: not a regular file")])
         data = path.read_bytes()
     except OSError as exc:
         return _finish(FileResult(display), [unparseable(f"cannot read: {exc.strerror or exc}")])
