@@ -42,6 +42,10 @@ _SUPPRESSION = re.compile(
 def string_value(node: cst.CSTNode | None) -> str | None:
     """The value of a plain (non-bytes, non-f) string literal, else None."""
     if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        raw = node.value
+        if "\\" not in raw:  # no escapes: the value is the text between the quotes (no ast call)
+            quote = len(node.quote)
+            return raw[len(node.prefix) + quote : len(raw) - quote]
         try:
             value = node.evaluated_value
         except Exception:  # odd escapes: not a string we can judge

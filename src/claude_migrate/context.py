@@ -6,8 +6,6 @@ import bisect
 from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
-from libcst.metadata.base_provider import BaseMetadataProvider
 from libcst.metadata.span_provider import CodeSpan, SpanProvidingCodegenState
 
 from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
@@ -20,16 +18,23 @@ if TYPE_CHECKING:
     from claude_migrate.source import Source
 
 
-class CharSpanProvider(BaseMetadataProvider[CodeSpan]):
-    """Like LibCST's ByteSpanPositionProvider, in characters of the decoded text."""
+class _SpanTable:
+    """Receives each node's span from LibCST's span-recording code generation, which expects a
+    metadata provider but only uses its ``_computed`` mapping. Used directly, not through a
+    MetadataWrapper, whose resolution adds a full (empty) traversal of the tree."""
 
-    def _gen_impl(self, module: cst.Module) -> None:
-        state = SpanProvidingCodegenState(
-            default_indent=module.default_indent,
-            default_newline=module.default_newline,
-            provider=self,
-        )
-        module._codegen(state)
+    def __init__(self) -> None:
+        self._computed: dict[cst.CSTNode, CodeSpan] = {}
+
+
+def char_spans(module: cst.Module) -> tuple[dict[cst.CSTNode, CodeSpan], str]:
+    """Every node's span in characters of the regenerated code, and that code."""
+    table = _SpanTable()
+    state = SpanProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=table
+    )
+    module._codegen(state)
+    return table._computed, "".join(state.tokens)
 
 
 class _OffsetMap:
@@ -76,15 +81,20 @@ class FileContext:
         self.settings = settings
         self.catalog = catalog
         self.findings: list[Finding] = []
-        self._spans = MetadataWrapper(module, unsafe_skip_copy=True).resolve(CharSpanProvider)
-        self._map = None
-        if self._spans[module].length != len(self.text):
-            self._map = _OffsetMap(module.code, self.text)
+        self._spans = None  # computed on first use: most files that pass the prefilter need none
+        self._map: _OffsetMap | None = None
         self.analysis: Analysis  # set by the engine before the traversal
 
     # -- positions -------------------------------------------------------------------------
+    def _resolve_spans(self):
+        """Every node's span, from one code generation pass (the cost of a second parse)."""
+        self._spans, generated = char_spans(self.module)
+        if generated != self.text:
+            self._map = _OffsetMap(generated, self.text)
+        return self._spans
+
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
-        s = self._spans[node]
+        s = (self._spans or self._resolve_spans())[node]
         start, end = s.start, s.start + s.length
         if self._map is not None:
             return self._map(start), self._map(end)

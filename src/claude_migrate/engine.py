@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import stat
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ def _finish(result: FileResult, findings: list[Finding]) -> FileResult:
 
 def check_path(path: Path, display: str, settings: Settings, fix: bool = False) -> FileResult:
     try:
-        if not path.is_file():  # a FIFO or device would block or never end
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
             return _finish(FileResult(display), [unparseable("cannot read: not a regular file")])
         data = path.read_bytes()
     except OSError as exc:
