@@ -106,3 +106,11 @@ anthropic.Anthropic().beta.messages.create(
     [finding] = check_file(data, "f.py", settings()).findings
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
     assert fix_bytes(data) == data
+
+
+def test_libcst_dropping_footer_comment_lines_does_not_shift_positions():
+    """LibCST 1.x regenerates `x\n\n #\n #0` as `x\n #0`; found by hypothesmith."""
+    data = b'import anthropic\n\n #\n #0\nM = "claude-3-5-sonnet-20241022"\n #a\n\n #b'
+    [finding] = check_file(data, "f.py", settings()).findings
+    assert (finding.line, finding.column) == (5, 5)
+    assert fix_bytes(data) == data.replace(OLD, NEW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import difflib
 from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
@@ -27,6 +28,10 @@ class _SpanTable:
         self._computed: dict[cst.CSTNode, CodeSpan] = {}
 
 
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
 def char_spans(module: cst.Module) -> tuple[dict[cst.CSTNode, CodeSpan], str]:
     """Every node's span in characters of the regenerated code, and that code."""
     table = _SpanTable()
@@ -37,17 +42,28 @@ def char_spans(module: cst.Module) -> tuple[dict[cst.CSTNode, CodeSpan], str]:
     return table._computed, "".join(state.tokens)
 
 
+class SpanError(Exception):
+    """LibCST's regenerated code cannot be aligned with the source at a node we need."""
+
+
 class _OffsetMap:
     """Maps offsets in LibCST's regenerated code to the original text.
 
     LibCST's code generation is not always byte-exact (it drops the space in ``except X :`` and
-    the last CR of a CR-only file), which would shift every later span. The two texts differ only
-    in whitespace, so a linear walk that skips whitespace on either side realigns them.
+    the last CR of a CR-only file), which would shift every later span. Usually the two texts
+    differ only in whitespace, so a linear walk that skips whitespace on either side realigns
+    them (``exact``). LibCST 1.x also drops some indented comment lines from a module's footer;
+    then the map falls back to the matching blocks of a diff, and every span read through it is
+    verified against the source.
     """
+
+    #: Larger files that LibCST regenerates with more than whitespace changed are not aligned.
+    FALLBACK_LIMIT = 500_000
 
     def __init__(self, generated: str, original: str):
         self.points: list[int] = [0]
         self.deltas: list[int] = [0]
+        self.exact = True
         i = j = 0
         while i < len(generated) and j < len(original):
             if generated[i] == original[j]:
@@ -60,7 +76,18 @@ class _OffsetMap:
                 i += 1
                 self._mark(i, j - i)
             else:
-                raise ValueError("regenerated code differs from the source beyond whitespace")
+                self._align_by_diff(generated, original)
+                return
+
+    def _align_by_diff(self, generated: str, original: str) -> None:
+        if len(original) > self.FALLBACK_LIMIT:
+            raise SpanError("LibCST regenerates this file with more than whitespace changed")
+        self.exact = False
+        self.points, self.deltas = [0], [0]
+        matcher = difflib.SequenceMatcher(None, generated, original, autojunk=False)
+        for a, b, size in matcher.get_matching_blocks():
+            if size:
+                self._mark(a, b - a)
 
     def _mark(self, at: int, delta: int) -> None:
         if self.points[-1] == at:
@@ -88,17 +115,20 @@ class FileContext:
     # -- positions -------------------------------------------------------------------------
     def _resolve_spans(self):
         """Every node's span, from one code generation pass (the cost of a second parse)."""
-        self._spans, generated = char_spans(self.module)
-        if generated != self.text:
-            self._map = _OffsetMap(generated, self.text)
+        self._spans, self._generated = char_spans(self.module)
+        if self._generated != self.text:
+            self._map = _OffsetMap(self._generated, self.text)
         return self._spans
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         s = (self._spans or self._resolve_spans())[node]
         start, end = s.start, s.start + s.length
-        if self._map is not None:
-            return self._map(start), self._map(end)
-        return start, end
+        if self._map is None:
+            return start, end
+        mapped = self._map(start), self._map(end)
+        if not self._map.exact and _squeeze(self.text[mapped[0] : mapped[1]]) != _squeeze(self._generated[start:end]):
+            raise SpanError("LibCST regenerates this file differently from its source")
+        return mapped
 
     def code(self, node: cst.CSTNode) -> str:
         start, end = self.span(node)

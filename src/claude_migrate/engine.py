@@ -20,7 +20,7 @@ import libcst as cst
 
 from claude_migrate.analysis import Analysis
 from claude_migrate.catalog import Catalog, load
-from claude_migrate.context import FileContext
+from claude_migrate.context import FileContext, SpanError
 from claude_migrate.findings import Finding, apply_edits, choose_fixes
 from claude_migrate.rules import CHECKERS
 from claude_migrate.rules.unparseable import UnparseableFile
@@ -111,6 +111,8 @@ def lint_text(source: Source, settings: Settings, catalog: Catalog | None = None
         return _lint_module(source, module, settings, catalog)
     except RecursionError:  # LibCST's code generation and visitors recurse once per nesting level
         return [unparseable("cannot check: the code is nested too deeply for LibCST; the file was not checked")]
+    except SpanError as exc:
+        return [unparseable(f"cannot check: {exc} (a LibCST bug); the file was not checked")]
 
 
 def _lint_module(source: Source, module: cst.Module, settings: Settings, catalog: Catalog) -> list[Finding]:
