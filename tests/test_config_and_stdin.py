@@ -139,10 +139,10 @@ def test_fix_stdin_writes_the_fixed_source_to_stdout_and_the_report_to_stderr(pr
 
 
 def test_fix_stdin_keeps_crlf_and_reports_what_remains(project):
-    source = OLD.replace("\n", "\r\n") + 'KNOWN = ["claude-2.1"]\r\n'
+    source = OLD.replace("\n", "\r\n") + 'KNOWN = ["claude-3-opus-20240229"]\r\n'
     code, out, err = run("fix", *PINNED, "-", "--stdin-filename", "x.py", cwd=project, input=source.encode(), raw=True)
     assert code == 1
-    assert out == (FIXED.replace("\n", "\r\n") + 'KNOWN = ["claude-2.1"]\r\n').encode()
+    assert out == (FIXED.replace("\n", "\r\n") + 'KNOWN = ["claude-3-opus-20240229"]\r\n').encode()
     assert err.splitlines()[-1] == "Found 2 findings (1 fixed, 1 remaining). 1 more fixable with --unsafe-fixes."
 
 

@@ -146,3 +146,57 @@ def test_a_name_bound_in_one_cell_resolves_in_another(project):
     (project / "nb.ipynb").write_bytes(dump(nb))
     _, out, _ = run("check", *PINNED, "--select", "CM301", "nb.ipynb", cwd=project)
     assert out.splitlines()[0].startswith("nb.ipynb:cell 5:3:5: CM301 Manual thinking with budget_tokens")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"cells": "claude"}', "'cells' is not a list of objects"),
+        ('{"cells": [{"cell_type": "code", "source": ["x", null]}], "m": "claude"}',
+         "a cell's source is neither a string nor a list of strings"),
+        ('{"cells": [], "metadata": ["claude"]}', "'metadata' is not an object"),
+        ('{"worksheets": [{"cells": [{"input": "m = \\"claude-2.1\\""}]}], "nbformat": 3}',
+         "no 'cells' (nbformat 3 and older are not supported)"),
+    ],
+)
+def test_malformed_notebooks_are_cm000_and_the_run_goes_on(project, content, message):
+    (project / "bad.ipynb").write_text(content)
+    code, out, _ = run("check", *PINNED, ".", cwd=project)
+    assert code == 1
+    assert out.splitlines()[0] == f"bad.ipynb:1:1: CM000 not a readable notebook: {message}"
+    assert out.splitlines()[1].startswith("nb.ipynb:cell 3:4:11: CM101")
+
+
+def test_shell_escapes_in_blocks_and_continued_lines_do_not_stop_the_cell(project):
+    nb = notebook()
+    nb["cells"][1]["source"] = [
+        "!pip install -qU \\\n", "    anthropic \\\n", "    langchain\n",
+        "import os\n", "if not os.path.exists('/tmp/x'):\n", "    !git clone https://example.com/x /tmp/x\n",
+        f'MODEL = "{OLD_ID}"',
+    ]
+    (project / "nb.ipynb").write_bytes(dump(nb))
+    _, out, _ = run("check", *PINNED, "nb.ipynb", cwd=project)
+    assert out.splitlines()[0] == f"nb.ipynb:cell 2:7:9: CM101 {MESSAGE} [*]"
+    run("fix", *PINNED, "nb.ipynb", cwd=project)
+    fixed = json.loads((project / "nb.ipynb").read_text())
+    assert fixed["cells"][1]["source"] == [*nb["cells"][1]["source"][:-1], f'MODEL = "{NEW_ID}"']
+
+
+def test_a_cell_with_a_syntax_error_is_reported_and_the_other_cells_are_fixed(project):
+    nb = notebook()
+    nb["cells"][1]["source"] = ["x = = 1\n", f'M = "{OLD_ID}"']
+    path = project / "nb.ipynb"
+    path.write_bytes(dump(nb))
+    code, out, _ = run("fix", *PINNED, "nb.ipynb", cwd=project)
+    assert code == 1
+    assert out.splitlines()[0] == "nb.ipynb:cell 2:1:5: CM000 syntax error: invalid syntax"
+    expected = fixed_notebook()
+    expected["cells"][1]["source"] = nb["cells"][1]["source"]  # the broken cell is left as it was
+    assert path.read_bytes() == dump(expected)
+
+
+def test_a_crlf_notebook_is_fixed_and_keeps_crlf(project):
+    path = project / "nb.ipynb"
+    path.write_bytes(dump(notebook()).replace(b"\n", b"\r\n"))
+    assert run("fix", *PINNED, "nb.ipynb", cwd=project)[0] == 0
+    assert path.read_bytes() == dump(fixed_notebook()).replace(b"\n", b"\r\n")

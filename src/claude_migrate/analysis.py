@@ -14,7 +14,7 @@ facts that need the whole file (bindings, sites) are read in ``finish``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,8 @@ REQUEST_METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_
 LOOKUP_METHODS = frozenset(
     {"get", "pop", "setdefault", "index", "count", "remove", "startswith", "endswith", "find"}
 )
+#: Keys only a Messages API *response* has.
+RESPONSE_KEYS = frozenset({"stop_reason", "stop_sequence", "usage"})
 UNKNOWN = "<unknown>"  # a value present but not a literal
 _SUPPRESSION = re.compile(
     r"#\s*(?:claude-migrate:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[^\]]*)\])?"
@@ -132,7 +134,7 @@ class RequestSite:
         verdict = found.verdict
         if (
             verdict is not None
-            and verdict.safe
+            and ctx.applies(verdict.safe)
             and verdict.successor is not None
             and ctx.settings.selects(verdict.code)
             and not self.analysis.suppressed(found.node, verdict.code)
@@ -164,9 +166,10 @@ class RequestSite:
 
     def thinking_after_fixes(self) -> str | None:
         kind, _ = self.thinking
-        if kind == "enabled" and self.analysis.ctx.settings.selects("CM301"):
+        ctx = self.analysis.ctx
+        if kind == "enabled" and ctx.settings.selects("CM301"):
             fires, _, known = self.budget_thinking_verdict()
-            if fires and known:
+            if fires and ctx.applies(known):  # CM301's fix is safe exactly when the model is known
                 return "adaptive"
         return kind
 
@@ -305,10 +308,24 @@ class Analysis(cst.BatchableCSTVisitor):
         if isinstance(node, cst.SimpleString):
             self.matching.add(id(node))
 
+    def _mark_deep(self, node: cst.CSTNode | None) -> None:
+        """Mark a compared operand, and every string inside a compared literal collection
+        (`assert reply == {"model": "claude-x", ...}` matches on the nested ID too)."""
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            for element in node.elements:
+                self._mark_deep(element.value)
+        elif isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    self._mark_deep(element.key)
+                    self._mark_deep(element.value)
+        else:
+            self._mark(node)
+
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._mark(node.left)
+        self._mark_deep(node.left)
         for target in node.comparisons:
-            self._mark(target.comparator)
+            self._mark_deep(target.comparator)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         keys_are_models = False
@@ -322,6 +339,11 @@ class Analysis(cst.BatchableCSTVisitor):
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
                     self._mark(element.value)
+        entries = dict_entries(node)
+        if RESPONSE_KEYS & entries.keys() and "model" in entries:
+            # A recorded reply (it has a stop reason or usage), not a request: its model is data
+            # that must match what the API returned, not a choice the fix may change.
+            self._mark(entries["model"].value)
         self._collect_dict_site(node)
 
     def _mark_elements(self, node: cst.List | cst.Tuple | cst.Set) -> None:
@@ -457,7 +479,18 @@ class Analysis(cst.BatchableCSTVisitor):
 
     def finish(self) -> None:
         self._extend_suppressions_over_statements()
+        self._demote_models_matched_elsewhere()
         self.sites = [site for site in self._candidate_sites if site.is_claude]
+
+    def _demote_models_matched_elsewhere(self) -> None:
+        """Renaming a model where it is selected, while the file also matches on it elsewhere
+        (`TABLE = {"claude-x": ...}`, `assert opts.model == "claude-x"`), breaks the match: those
+        fixes are unsafe too, so a safe-only fix keeps both sides in step."""
+        matched = {literal.ref.model for literal in self.literals.values() if literal.matching}
+        for literal in self.literals.values():
+            verdict = literal.verdict
+            if verdict is not None and verdict.safe and literal.ref.model in matched:
+                literal.verdict = replace(verdict, safe=False)
 
 
 def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:

@@ -179,9 +179,12 @@ class FileContext:
         deletes_comment = "#" in separators or _has_comment(items[index])
         return Edit(start, end, ""), deletes_comment
 
-    @staticmethod
-    def fix(edits: Sequence[Edit], safe: bool) -> Fix:
-        return Fix(tuple(edits), SAFE if safe else UNSAFE)
+    def fix(self, edits: Sequence[Edit], safe: bool) -> Fix:
+        return Fix(tuple(edits), SAFE if safe and not self.settings.test_file else UNSAFE)
+
+    def applies(self, safe: bool) -> bool:
+        """Whether a fix of this safety is applied by this run's ``fix``."""
+        return (safe and not self.settings.test_file) or self.settings.unsafe_fixes
 
 
 class _CommentFinder(cst.CSTVisitor):

@@ -11,7 +11,7 @@ import re
 import stat
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -172,7 +172,17 @@ def run_fixes(text: str, lint: Callable[[str], list[Finding]], unsafe: bool, fix
 
 
 def check_file(data: bytes, display: str, settings: Settings, fix: bool = False) -> FileResult:
-    """Check (and with ``fix``, fix in memory) the bytes of one file."""
+    """Check (and with ``fix``, fix in memory) the bytes of one file. A bug of ours on one file
+    is reported on that file (CM000), never the end of the run."""
+    try:
+        return _check_file(data, display, settings, fix)
+    except Exception as exc:  # noqa: BLE001 - the run must go on
+        message = f"internal error, the file was not checked (please report this): {type(exc).__name__}: {exc}"
+        return _finish(FileResult(display, data), [unparseable(message)])
+
+
+def _check_file(data: bytes, display: str, settings: Settings, fix: bool) -> FileResult:
+    settings = for_path(settings, display)
     if display.endswith(".ipynb"):
         from claude_migrate.notebook import check_notebook
 
@@ -196,6 +206,17 @@ def check_file(data: bytes, display: str, settings: Settings, fix: bool = False)
     if outcome.text != source.text:
         result.new_bytes = source.encode(outcome.text)
     return _finish(result, outcome.findings)
+
+
+#: Test files by the conventions of pytest and unittest.
+_TEST_PATH = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])(test_[^/\\]*|[^/\\]*_test|conftest)\.(py|ipynb)$")
+
+
+def for_path(settings: Settings, display: str) -> Settings:
+    """The settings for one file: in a test file every fix is unsafe."""
+    if _TEST_PATH.search(display) and not settings.test_file:
+        return replace(settings, test_file=True)
+    return settings
 
 
 def _finish(result: FileResult, findings: list[Finding]) -> FileResult:

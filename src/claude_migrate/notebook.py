@@ -9,6 +9,7 @@ escaping, trailing newline), and only if that layout reproduces the original fil
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass
@@ -32,50 +33,91 @@ class Cell:
     masked: list[tuple[str, str]]  # (masked line, original line), in order
     as_list: bool  # source stored as a list of lines (the usual form) or one string
     ends_with_newline: bool
+    frozen: bool = False  # a cell that does not parse: checked as blank, never rewritten
 
 
-def _mask(line: str) -> str:
-    i = len(line) - len(line.lstrip())
-    return line[:i] + "#" + line[i + 1:]
+class NotANotebook(ValueError):
+    pass
+
+
+def _mask(lines: list[str]) -> list[tuple[int, str]]:
+    """(index, masked line) for each IPython-only line. A magic becomes ``pass`` (so it may be
+    the only statement of a block), its backslash-continued lines become comments."""
+    masked, continued = [], False
+    for n, line in enumerate(lines):
+        if continued:
+            masked.append((n, "#" + line))
+        elif _MAGIC.match(line):
+            indent = line[: len(line) - len(line.lstrip())]
+            masked.append((n, f"{indent}pass  #{line[len(indent):]}"))
+        else:
+            continue
+        continued = line.rstrip("\r\n").endswith("\\")
+    return masked
+
+
+def _source(cell: dict) -> tuple[str, bool]:
+    raw = cell.get("source", "")
+    if isinstance(raw, str):
+        return raw, False
+    if isinstance(raw, list) and all(isinstance(line, str) for line in raw):
+        return "".join(raw), True
+    raise NotANotebook("a cell's source is neither a string nor a list of strings")
 
 
 def _cells(nb: dict) -> list[Cell]:
+    raw_cells = nb.get("cells", [])
+    if not isinstance(raw_cells, list) or not all(isinstance(cell, dict) for cell in raw_cells):
+        raise NotANotebook("'cells' is not a list of objects")
     cells = []
-    for index, cell in enumerate(nb.get("cells", [])):
+    for index, cell in enumerate(raw_cells):
         if cell.get("cell_type") != "code":
             continue
-        raw = cell.get("source", "")
-        text = "".join(raw) if isinstance(raw, list) else raw
+        text, as_list = _source(cell)
         if text.lstrip().startswith("%%"):
             continue  # a cell magic: the body is not Python
         ends = text.endswith("\n")
-        masked: list[tuple[str, str]] = []
         lines = (text if ends else text + "\n").splitlines(keepends=True)
-        for n, line in enumerate(lines):
-            if _MAGIC.match(line):
-                lines[n] = _mask(line)
-                masked.append((lines[n], line))
-        cells.append(Cell(index + 1, index, "".join(lines), masked, isinstance(raw, list), ends))
+        masked = []
+        for n, line in _mask(lines):
+            masked.append((line, lines[n]))
+            lines[n] = line
+        cells.append(Cell(index + 1, index, "".join(lines), masked, as_list, ends))
     return cells
 
 
 def _is_python(nb: dict) -> bool:
-    metadata = nb.get("metadata", {})
-    language = (metadata.get("language_info", {}).get("name") or metadata.get("kernelspec", {}).get("language") or "python")
+    metadata = nb.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise NotANotebook("'metadata' is not an object")
+    names = []
+    for key, field in (("language_info", "name"), ("kernelspec", "language")):
+        section = metadata.get(key) or {}
+        if isinstance(section, dict):
+            names.append(section.get(field))
+    language = next((name for name in names if isinstance(name, str) and name), "python")
     return language.lower() == "python"
 
 
 def _layout(text: str, nb: dict):
-    """The json.dumps arguments that reproduce ``text`` exactly, or None."""
-    newline = "\n" if text.endswith("\n") else ""
+    """The json.dumps arguments and line ending that reproduce ``text`` exactly, or None."""
+    crlf = "\r\n" in text
+    plain = text.replace("\r\n", "\n") if crlf else text
+    newline = "\n" if plain.endswith("\n") else ""
     for indent in (1, 2, 4, 0, None):
         for ensure_ascii in (False, True):
             options = {"indent": indent, "ensure_ascii": ensure_ascii}
             if indent is not None:
                 options["separators"] = (",", ": ")
-            if json.dumps(nb, **options) + newline == text:
-                return options, newline
+            if json.dumps(nb, **options) + newline == plain:
+                return options, newline, crlf
     return None
+
+
+def _dump(nb: dict, layout) -> bytes:
+    options, newline, crlf = layout
+    text = json.dumps(nb, **options) + newline
+    return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
 
 
 def _restore(cell: Cell, code: str) -> str | list[str]:
@@ -92,26 +134,52 @@ def _restore(cell: Cell, code: str) -> str | list[str]:
     return lines if cell.as_list else "".join(lines)
 
 
+def _freeze_broken_cells(cells: list[Cell]) -> list[Finding]:
+    """Compile each cell alone; a cell that does not parse is reported (CM000, at its own line)
+    and blanked, so the other cells are still checked and fixed."""
+    findings = []
+    for cell in cells:
+        try:
+            compile(cell.text, "<cell>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as exc:
+            finding = unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            finding = unparseable(f"cannot parse: {type(exc).__name__}")
+        else:
+            continue
+        finding.cell = cell.number
+        findings.append(finding)
+        cell.frozen = True
+        cell.text = "#\n" * cell.text.count("\n")
+    return findings
+
+
 def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> FileResult:
     result = FileResult(display, data)
     try:
         text = data.decode("utf-8")
         nb = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if not isinstance(nb, dict) or "cells" not in nb:
+            raise NotANotebook("no 'cells' (nbformat 3 and older are not supported)")
+        if not _is_python(nb) or not can_match(data, settings):
+            return result
+        cells = _cells(nb)
+    except (UnicodeDecodeError, json.JSONDecodeError, NotANotebook) as exc:
         return _finish(result, [unparseable(f"not a readable notebook: {exc}")])
-    if not isinstance(nb, dict) or not _is_python(nb) or not can_match(data, settings):
-        return result
-    cells = _cells(nb)
     if not cells:
         return result
-    virtual = BOUNDARY.join(cell.text for cell in cells)
     catalog = load()
-    outcome = run_fixes(
-        virtual,
-        lambda code: lint_text(Source(code, "utf-8", False), settings, catalog),
-        settings.unsafe_fixes,
-        fix,
-    )
+
+    def lint(code: str) -> list[Finding]:
+        return lint_text(Source(code, "utf-8", False), settings, catalog)
+
+    broken: list[Finding] = []
+    virtual = BOUNDARY.join(cell.text for cell in cells)
+    first = lint(virtual)
+    if any(f.code == "CM000" for f in first):
+        broken = _freeze_broken_cells(cells)
+        virtual = BOUNDARY.join(cell.text for cell in cells)
+    outcome = run_fixes(virtual, lint, settings.unsafe_fixes, fix)
     result.fixed, result.error = outcome.fixed, outcome.error
     if outcome.text != virtual and result.error is None:
         parts = outcome.text.split(BOUNDARY)
@@ -122,16 +190,17 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
             result.error = "this notebook's JSON layout cannot be reproduced, so it is not rewritten; nothing was written"
         else:
             for cell, code in zip(cells, parts):
-                nb["cells"][cell.index]["source"] = _restore(cell, code)
-            options, newline = layout
-            result.new_bytes = (json.dumps(nb, **options) + newline).encode("utf-8")
+                if not cell.frozen:
+                    nb["cells"][cell.index]["source"] = _restore(cell, code)
+            result.new_bytes = _dump(nb, layout)
     findings, final = outcome.findings, outcome.text
     if result.error is not None and final != virtual:  # nothing is written: report the file as it is
-        findings, final = lint_text(Source(virtual, "utf-8", False), settings, catalog), virtual
+        findings, final = lint(virtual), virtual
     if result.error is not None:
         result.fixed.clear()
     starts = _starts(final)
-    return _finish(result, [_in_cell(f, cells, starts) for f in findings])
+    placed = [_in_cell(f, cells, starts) for f in findings if not (f.code == "CM000" and broken)]
+    return _finish(result, sorted([*broken, *placed], key=lambda f: f.sort_key))
 
 
 def _starts(virtual: str) -> list[int]:

@@ -17,6 +17,9 @@ class Settings:
     unsafe_fixes: bool = False
     #: Per old ID, the successor ID a project chose instead of the catalog's.
     successors: tuple[tuple[str, str], ...] = ()
+    #: A test file: tests pin models on purpose and compare them with recorded replies the
+    #: tool cannot see, so every fix there is unsafe.
+    test_file: bool = False
 
     def selects(self, code: str) -> bool:
         """The most specific matching prefix decides; on a tie, ignore wins (as in ruff)."""
