@@ -6,8 +6,9 @@ import ast
 
 import pytest
 
+from claude_migrate.engine import check_file
 from claude_migrate.rules import RULES
-from helpers import fixed, positions
+from helpers import fixed, positions, settings
 
 VALID = [(rule, i, ex) for rule in RULES for i, ex in enumerate(rule.valid)]
 INVALID = [(rule, i, ex) for rule in RULES for i, ex in enumerate(rule.invalid)]
@@ -58,18 +59,12 @@ def test_every_rule_has_examples_both_ways():
 
 # -- precision lessons from real projects (see the closing note of issue 5) --------------------
 
-from helpers import fixed as fixed_text  # noqa: E402
-from helpers import positions as positions_of  # noqa: E402
-
-from claude_migrate.engine import check_file as _check_file  # noqa: E402
 
 
 def _fixes(source: str, name: str = "example.py", *args: str) -> list[tuple[str, int, str | None]]:
-    from helpers import settings as _settings
-
     return [
         (f.code, f.line, f.fix.applicability if f.fix else None)
-        for f in _check_file(source.encode(), name, _settings(*args)).findings
+        for f in check_file(source.encode(), name, settings(*args)).findings
     ]
 
 
@@ -92,7 +87,7 @@ def test_a_model_also_matched_elsewhere_in_the_file_gets_only_unsafe_fixes():
         'OTHER = "claude-3-opus-20240229"\n'
     )
     assert _fixes(source) == [("CM101", 1, "unsafe"), ("CM101", 2, "unsafe"), ("CM101", 3, "safe")]
-    assert fixed_text(source) == source.replace("claude-3-opus-20240229", "claude-opus-4-6")
+    assert fixed(source) == source.replace("claude-3-opus-20240229", "claude-opus-4-6")
 
 
 def test_every_fix_in_a_test_file_is_unsafe():
@@ -100,7 +95,7 @@ def test_every_fix_in_a_test_file_is_unsafe():
     assert _fixes(source, "tests/test_models.py") == [("CM101", 2, "unsafe")]
     assert _fixes(source, "pkg/models_test.py") == [("CM101", 2, "unsafe")]
     assert _fixes(source, "pkg/latest.py") == [("CM101", 2, "safe")]
-    assert positions_of(source) == [("CM101", 2, 20)]
+    assert positions(source) == [("CM101", 2, 20)]
 
 
 def test_in_a_test_file_budget_thinking_is_judged_on_the_unfixed_model():

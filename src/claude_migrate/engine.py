@@ -47,17 +47,19 @@ class FileResult:
 
 
 @lru_cache(maxsize=8)
-def _prefilter(tokens: tuple[str, ...]) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(re.escape(t.encode()) for t in sorted(set(tokens))))
+def _prefilter(select: tuple[str, ...], ignore: tuple[str, ...]) -> re.Pattern[bytes]:
+    """One byte pattern for the tokens of the selected rules (built once per selection)."""
+    catalog = load()
+    settings = Settings(select=select, ignore=ignore)
+    # With only CM000 selected, parse the files some rule would parse: those are the ones checked.
+    checkers = [c for c in CHECKERS if _active(c, settings)] or CHECKERS
+    tokens = sorted({t for c in checkers for t in c.prefilter_tokens(catalog)})
+    return re.compile(b"|".join(re.escape(t.encode()) for t in tokens))
 
 
 def can_match(data: bytes, settings: Settings) -> bool:
     """Whether a file's bytes contain any text a selected rule needs; if not, skip parsing."""
-    catalog = load()
-    # With only CM000 selected, parse the files some rule would parse: those are the ones checked.
-    checkers = [c for c in CHECKERS if _active(c, settings)] or CHECKERS
-    tokens = tuple(t for c in checkers for t in c.prefilter_tokens(catalog))
-    return _prefilter(tokens).search(data) is not None
+    return _prefilter(settings.select, settings.ignore).search(data) is not None
 
 
 def _active(checker, settings: Settings) -> bool:

@@ -175,11 +175,12 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
 
     broken: list[Finding] = []
     virtual = BOUNDARY.join(cell.text for cell in cells)
-    first = lint(virtual)
-    if any(f.code == "CM000" for f in first):
-        broken = _freeze_broken_cells(cells)
-        virtual = BOUNDARY.join(cell.text for cell in cells)
     outcome = run_fixes(virtual, lint, settings.unsafe_fixes, fix)
+    if any(f.code == "CM000" for f in outcome.findings):  # a cell does not parse: check the others
+        broken = _freeze_broken_cells(cells)
+        if broken:
+            virtual = BOUNDARY.join(cell.text for cell in cells)
+            outcome = run_fixes(virtual, lint, settings.unsafe_fixes, fix)
     result.fixed, result.error = outcome.fixed, outcome.error
     if outcome.text != virtual and result.error is None:
         parts = outcome.text.split(BOUNDARY)
