@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from claude_migrate.catalog import TARGETS, load
+from claude_migrate.catalog import load
+from claude_migrate.settings import TARGETS
 
 TODAY = dt.date(2026, 11, 24)
 catalog = load()

@@ -18,8 +18,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-#: Generations ``--target`` accepts, in the contract's order.
-TARGETS = ("4", "4.5", "4.6", "4.7", "4.8", "5", "5.5", "latest")
 
 #: LiteLLM-style routing prefixes that may stand before any ID form; the fix keeps them.
 PROVIDER_PREFIXES = ("bedrock/converse/", "bedrock/", "vertex_ai/", "anthropic/")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import signal
@@ -14,13 +13,13 @@ from pathlib import Path
 from typing import Callable
 
 import click
-from pathspec import GitIgnoreSpec
 
 from claude_migrate import __version__
-from claude_migrate.catalog import TARGETS
 from claude_migrate.config import ConfigError, FileConfig, load_config
-from claude_migrate.discovery import Excludes
-from claude_migrate.settings import DEFAULT_TARGET, Settings
+from claude_migrate.settings import DEFAULT_TARGET, FORMATS, TARGETS, Settings
+
+# Everything a run needs beyond this (LibCST, the catalog, discovery, the report formats) is
+# imported where it is used, so that `--version`, `--help` and `rules` start fast.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -72,8 +71,6 @@ def _settings_options(func: Callable) -> Callable:
 
 
 def _run_options(func: Callable) -> Callable:
-    from claude_migrate.report import FORMATS
-
     for decorator in reversed(
         [
             click.argument("paths", nargs=-1),
@@ -86,6 +83,7 @@ def _run_options(func: Callable) -> Callable:
             click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply (and count) unsafe fixes."),
             click.option("--stdin-filename", help="With PATH '-': the name standard input stands for."),
             click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs)."),
+            click.option("--no-cache", is_flag=True, help=f"Neither read nor write {CACHE_FOLDER}/."),
             _settings_options,
         ]
     ):
@@ -99,6 +97,8 @@ def cli() -> None:
     """Find and fix Claude API calls that use retired, deprecated or outdated models."""
 
 
+#: Where the per-file cache lives, below the project root (the config file's folder, else cwd).
+CACHE_FOLDER = ".claude_migrate_cache"
 #: Runs over this many files show a progress bar on a terminal.
 PROGRESS_THRESHOLD = 300
 
@@ -107,6 +107,10 @@ class Run:
     """One check or fix run: its settings, its files, and how it reports."""
 
     def __init__(self, paths, config_path, options, fix: bool):
+        from pathspec import GitIgnoreSpec
+
+        from claude_migrate.discovery import Excludes
+
         self.config = _config(config_path)
         self.settings = _settings(options, self.config)
         self.options = options
@@ -136,7 +140,7 @@ class Run:
     def results(self, paths):
         """Each file's result, in a deterministic order."""
         from claude_migrate.discovery import find_files
-        from claude_migrate.engine import check_path
+        from claude_migrate.runner import run_files
 
         files = []
         for item in find_files(paths or (".",), self.excludes, self.options["force_exclude"]):
@@ -145,13 +149,25 @@ class Run:
                 self.failed = True
             else:
                 files.append(item)
+        cache = self._cache()
+        results = run_files(files, self.settings_for, self.fix, self.options["jobs"], cache)
         if len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty():
-            with click.progressbar(files, label="Checking", file=sys.stderr) as bar:
-                for item in bar:
-                    yield item, check_path(item.path, item.display, self.settings_for(item.display), self.fix)
+            with click.progressbar(results, length=len(files), label="Checking", file=sys.stderr) as bar:
+                yield from bar
         else:
-            for item in files:
-                yield item, check_path(item.path, item.display, self.settings_for(item.display), self.fix)
+            yield from results
+        problem = cache.save() if cache else None
+        if problem:
+            click.echo(f"warning: {problem}", err=True)
+
+    def _cache(self):
+        """The cache for this tool, catalog and project, or None with --no-cache."""
+        if self.options["no_cache"]:
+            return None
+        from claude_migrate.cache import Cache
+        from claude_migrate.catalog import load
+
+        return Cache(self._root / CACHE_FOLDER, f"{__version__}-{load().version}")
 
     def stdin_result(self):
         """The result for standard input, or None when --force-exclude excludes its name."""
@@ -193,6 +209,8 @@ def _interruptible(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except KeyboardInterrupt:
+            if "claude_migrate.runner" in sys.modules:
+                sys.modules["claude_migrate.runner"].stop_workers()
             click.echo("interrupted: files already fixed stay fixed, the others are untouched", err=True)
             sys.exit(EXIT_INTERRUPTED)
         finally:
@@ -306,6 +324,8 @@ def _show_fixes(per_file: list[tuple[str, Counter]]) -> str:
 
 
 def _print_diff(result) -> None:
+    import difflib
+
     old = result.original.decode(result.encoding, errors="replace")
     new = result.new_bytes.decode(result.encoding, errors="replace")
     lines = difflib.unified_diff(

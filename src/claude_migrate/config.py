@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claude_migrate.catalog import TARGETS
+from claude_migrate.settings import TARGETS
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -19,6 +19,7 @@ from typing import Callable
 import libcst as cst
 
 from claude_migrate.analysis import Analysis
+from claude_migrate.cache import content_hash
 from claude_migrate.catalog import Catalog, load
 from claude_migrate.context import FileContext, SpanError
 from claude_migrate.findings import Finding, apply_edits, choose_fixes
@@ -40,6 +41,8 @@ class FileResult:
     fixed: Counter = field(default_factory=Counter)  # codes of the findings fixed
     error: str | None = None  # why a fix was not written
     encoding: str = "utf-8"  # for showing a diff
+    content_hash: str = ""  # of the bytes checked, for the cache
+    unchanged_since_cache: bool = False  # the bytes hash to the cached hash: nothing was checked
 
     @property
     def changed(self) -> bool:
@@ -47,19 +50,21 @@ class FileResult:
 
 
 @lru_cache(maxsize=8)
-def _prefilter(select: tuple[str, ...], ignore: tuple[str, ...]) -> re.Pattern[bytes]:
-    """One byte pattern for the tokens of the selected rules (built once per selection)."""
+def prefilter_tokens(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[bytes, ...]:
+    """The byte strings one of which a file needs for a selected rule to fire (built once per
+    selection, from the rules and the catalog)."""
     catalog = load()
     settings = Settings(select=select, ignore=ignore)
     # With only CM000 selected, parse the files some rule would parse: those are the ones checked.
     checkers = [c for c in CHECKERS if _active(c, settings)] or CHECKERS
-    tokens = sorted({t for c in checkers for t in c.prefilter_tokens(catalog)})
-    return re.compile(b"|".join(re.escape(t.encode()) for t in tokens))
+    return tuple(sorted({t.encode() for c in checkers for t in c.prefilter_tokens(catalog)}))
 
 
 def can_match(data: bytes, settings: Settings) -> bool:
-    """Whether a file's bytes contain any text a selected rule needs; if not, skip parsing."""
-    return _prefilter(settings.select, settings.ignore).search(data) is not None
+    """Whether a file's bytes contain any text a selected rule needs; if not, skip parsing.
+    A substring test per token: CPython's fast search is several times quicker here than one
+    regular expression of alternatives, which tries every token at every position."""
+    return any(token in data for token in prefilter_tokens(settings.select, settings.ignore))
 
 
 def _active(checker, settings: Settings) -> bool:
@@ -180,7 +185,7 @@ def check_file(data: bytes, display: str, settings: Settings, fix: bool = False)
         return _check_file(data, display, settings, fix)
     except Exception as exc:  # noqa: BLE001 - the run must go on
         message = f"internal error, the file was not checked (please report this): {type(exc).__name__}: {exc}"
-        return _finish(FileResult(display, data), [unparseable(message)])
+        return finish_result(FileResult(display, data), [unparseable(message)])
 
 
 def _check_file(data: bytes, display: str, settings: Settings, fix: bool) -> FileResult:
@@ -193,7 +198,7 @@ def _check_file(data: bytes, display: str, settings: Settings, fix: bool) -> Fil
     try:
         source = Source.decode(data)
     except SourceError as exc:
-        return _finish(result, [unparseable(str(exc), exc.line)])
+        return finish_result(result, [unparseable(str(exc), exc.line)])
     result.encoding = source.encoding
     if not can_match(data, settings):
         return result
@@ -207,7 +212,7 @@ def _check_file(data: bytes, display: str, settings: Settings, fix: bool) -> Fil
     result.fixed, result.error = outcome.fixed, outcome.error
     if outcome.text != source.text:
         result.new_bytes = source.encode(outcome.text)
-    return _finish(result, outcome.findings)
+    return finish_result(result, outcome.findings)
 
 
 #: Test files by the conventions of pytest and unittest.
@@ -221,21 +226,29 @@ def for_path(settings: Settings, display: str) -> Settings:
     return settings
 
 
-def _finish(result: FileResult, findings: list[Finding]) -> FileResult:
+def finish_result(result: FileResult, findings: list[Finding]) -> FileResult:
     for finding in findings:
         finding.path = result.display
     result.findings = findings
     return result
 
 
-def check_path(path: Path, display: str, settings: Settings, fix: bool = False) -> FileResult:
+def check_path(
+    path: Path, display: str, settings: Settings, fix: bool = False, known_hash: str | None = None
+) -> FileResult:
+    """Read and check one file; bytes that hash to ``known_hash`` are not checked again."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
-            return _finish(FileResult(display), [unparseable("cannot read: not a regular file")])
+            return finish_result(FileResult(display), [unparseable("cannot read: not a regular file")])
         data = path.read_bytes()
     except OSError as exc:
-        return _finish(FileResult(display), [unparseable(f"cannot read: {exc.strerror or exc}")])
-    return check_file(data, display, settings, fix)
+        return finish_result(FileResult(display), [unparseable(f"cannot read: {exc.strerror or exc}")])
+    digest = content_hash(data)
+    if digest == known_hash:
+        return FileResult(display, content_hash=digest, unchanged_since_cache=True)
+    result = check_file(data, display, settings, fix)
+    result.content_hash = digest
+    return result
 
 
 class WriteError(Exception):

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from claude_migrate.catalog import load
-from claude_migrate.engine import FileResult, _finish, can_match, lint_text, run_fixes, unparseable
+from claude_migrate.engine import FileResult, finish_result, can_match, lint_text, run_fixes, unparseable
 from claude_migrate.findings import Finding
 from claude_migrate.settings import Settings
 from claude_migrate.source import Source
@@ -165,7 +165,7 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
             return result
         cells = _cells(nb)
     except (UnicodeDecodeError, json.JSONDecodeError, NotANotebook) as exc:
-        return _finish(result, [unparseable(f"not a readable notebook: {exc}")])
+        return finish_result(result, [unparseable(f"not a readable notebook: {exc}")])
     if not cells:
         return result
     catalog = load()
@@ -201,7 +201,7 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
         result.fixed.clear()
     starts = _starts(final)
     placed = [_in_cell(f, cells, starts) for f in findings if not (f.code == "CM000" and broken)]
-    return _finish(result, sorted([*broken, *placed], key=lambda f: f.sort_key))
+    return finish_result(result, sorted([*broken, *placed], key=lambda f: f.sort_key))
 
 
 def _starts(virtual: str) -> list[int]:

@@ -12,8 +12,6 @@ import click
 
 from claude_migrate.findings import Finding
 
-FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
-
 
 def _ordered(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.sort_key)

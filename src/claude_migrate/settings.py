@@ -6,6 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 DEFAULT_TARGET = "4.6"
+#: Generations ``--target`` accepts, in the contract's order. Here, not in the catalog module,
+#: so that the command line is built without loading the catalog.
+TARGETS = ("4", "4.5", "4.6", "4.7", "4.8", "5", "5.5", "latest")
+#: The report formats ``--output-format`` accepts.
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
 
 
 @dataclass(frozen=True)

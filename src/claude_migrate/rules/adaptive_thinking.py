@@ -39,7 +39,7 @@ class AdaptiveThinkingUnsupported(Rule):
 
 class AdaptiveThinkingChecker(Checker):
     rules = (AdaptiveThinkingUnsupported,)
-    tokens = ("adaptive",)
+    tokens = ('"adaptive"', "'adaptive'")  # the literal the rule reads, not the English word
 
     def check_request(self, site: RequestSite) -> None:
         kind, _ = site.thinking

@@ -1,0 +1,166 @@
+"""Check or fix many files: cached results first, the rest in a pool of worker processes when
+there are enough of them to pay for it (in-process otherwise), each result yielded in the order
+of the files. Workers only read and compute; the parent writes every file and the cache."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterator
+
+from claude_migrate.cache import Cache, Entry, file_stat
+from claude_migrate.engine import FileResult, finish_result, check_path, unparseable
+from claude_migrate.settings import Settings
+
+#: Below this many files to parse, starting workers costs more than it saves.
+POOL_MIN_FILES = 16
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    display: str
+    settings: Settings
+    fix: bool
+    known_hash: str | None  # the cached hash: bytes that still hash to it need no new check
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_files(
+    items: list, settings_for: Callable[[str], Settings], fix: bool, jobs: int | None, cache: Cache | None
+) -> Iterator[tuple[object, FileResult]]:
+    """(item, result) for each item (a SourcePath), in order; fills ``cache`` as it goes."""
+    tasks: list[Task | None] = []
+    hits: list[FileResult | None] = []
+    stats: list = []
+    for item in items:
+        settings = settings_for(item.display)
+        entry = cache.get(item.path, settings) if cache else None
+        usable = entry is not None and not (fix and _fixable(entry, settings))
+        stat = file_stat(item.path) if cache else None
+        if usable and entry.stat is not None and entry.stat == stat:
+            hits.append(_from_cache(item.display, entry))
+            tasks.append(None)
+        else:
+            hits.append(None)
+            tasks.append(Task(item.path, item.display, settings, fix, entry.hash if usable else None))
+        stats.append(stat)
+    results = _map_ordered([t for t in tasks if t is not None], jobs or default_jobs())
+    for item, task, hit, stat in zip(items, tasks, hits, stats):
+        if task is None:
+            yield item, hit
+            continue
+        result = next(results)
+        if result.unchanged_since_cache:
+            result = _from_cache(item.display, cache.get(item.path, task.settings))
+        if cache is not None and result.content_hash and not result.changed and result.error is None:
+            cache.put(item.path, task.settings, stat, result.content_hash, result.findings)
+        yield item, result
+
+
+def _fixable(entry: Entry, settings: Settings) -> bool:
+    return any(f.fixable(settings.unsafe_fixes) for f in entry.findings)
+
+
+def _from_cache(display: str, entry: Entry) -> FileResult:
+    findings = [replace(f, path=display) for f in entry.findings]
+    return FileResult(display, findings=findings, content_hash=entry.hash)
+
+
+def run_task(task: Task) -> FileResult:
+    result = check_path(task.path, task.display, task.settings, task.fix, task.known_hash)
+    if not result.changed:
+        result.original = b""  # not needed by the parent, and costly to send back
+    return result
+
+
+def run_chunk(tasks: list[Task]) -> list[FileResult]:
+    return [run_task(task) for task in tasks]
+
+
+def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(tasks) < POOL_MIN_FILES:
+        yield from map(run_task, tasks)
+        return
+    import libcst  # noqa: F401 - imported once here, so forked workers inherit it
+
+    size = max(1, min(32, len(tasks) // (jobs * 8)))
+    chunks = deque(tasks[i:i + size] for i in range(0, len(tasks), size))
+    while chunks:
+        pool = _pool(min(jobs, len(chunks)))
+        try:
+            # A bounded window of chunks in flight: results stream back in order, memory stays flat.
+            window = deque(pool.submit(run_chunk, chunk) for chunk in islice(chunks, jobs * 4))
+            while window:
+                try:
+                    results = window[0].result()
+                except BrokenProcessPool:
+                    break  # a worker died (a crash in native code): isolate the chunks in flight
+                window.popleft()
+                yield from results
+                chunks.popleft()
+                if len(window) < jobs * 4 and len(chunks) > len(window):
+                    window.append(pool.submit(run_chunk, chunks[len(window)]))
+        except BaseException:  # interrupted, or the consumer stopped: stop the workers now
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_workers()
+            raise
+        pool.shutdown()
+        if window:
+            for _ in range(len(window)):
+                yield from map(_isolated, chunks.popleft())
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # fork is the cheapest start where it is safe; elsewhere each worker imports anew.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+
+
+def _isolated(task: Task) -> FileResult:
+    """Check one file in a process of its own; if that process dies, the file gets CM000."""
+    with _pool(1) as pool:
+        try:
+            return pool.submit(run_task, task).result()
+        except BrokenProcessPool:
+            message = "the checker crashed on this file (please report this); the file was not checked"
+            return finish_result(FileResult(task.display), [unparseable(f"internal error: {message}")])
+
+
+def stop_workers() -> None:
+    """End every worker at once (on Ctrl-C): what they were checking is thrown away, and the
+    pool's exit hook then has nothing left to wait for."""
+    for worker in multiprocessing.active_children():
+        worker.terminate()
+
+
+def _start_worker(parent: int) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone handles it and stops the pool,
+    # with SIGTERM, which must kill a worker (a forked worker inherits the parent's handler).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """A parent killed outright (SIGKILL, a cancelled CI job) cannot stop its workers: they
+    notice it is gone and stop themselves, instead of running on as orphans."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
