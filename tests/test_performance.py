@@ -13,6 +13,7 @@ import pytest
 
 from claude_migrate import engine, runner
 from claude_migrate.catalog import load
+from claude_migrate.context import FileContext
 from claude_migrate.discovery import SourcePath
 from claude_migrate.engine import can_match, check_file, prefilter_tokens
 from claude_migrate.rules import RULES
@@ -46,6 +47,32 @@ def test_the_prefilter_loses_no_finding(name, data, args, monkeypatch):
     monkeypatch.setattr(engine, "can_match", lambda data, settings: True)
     unfiltered = [(f.code, f.line, f.column) for f in check_file(data, "sample.py", options).findings]
     assert filtered == unfiltered
+
+
+@pytest.mark.parametrize("name, data, args", _samples(), ids=[s[0] for s in _samples()])
+def test_one_walk_gives_every_hook_and_every_span(name, data, args, monkeypatch):
+    """No hook asks for a span before the walk has reached the end of its node (that would cost
+    a second code generation pass)."""
+
+    def second_pass(self):
+        raise AssertionError("a span was needed during the walk")
+
+    monkeypatch.setattr(FileContext, "_resolve_spans", second_pass)
+    check_file(data, "sample.py", settings(*args), fix=True)
+
+
+def _report(result) -> tuple:
+    findings = [(f.code, f.line, f.column, f.end_line, f.end_column, f.message, f.edits) for f in result.findings]
+    return result.new_bytes, findings, result.fixed, result.error
+
+
+@pytest.mark.parametrize("unsafe", [(), ("--unsafe-fixes",)], ids=["safe", "unsafe"])
+@pytest.mark.parametrize("name, data, args", _samples(), ids=[s[0] for s in _samples()])
+def test_fix_without_a_second_lint_reports_what_a_second_lint_would(name, data, args, unsafe, monkeypatch):
+    options = settings(*args, *unsafe)
+    fast = _report(check_file(data, "sample.py", options, fix=True))
+    monkeypatch.setattr(engine, "carry_findings", lambda findings, edits, text: None)
+    assert fast == _report(check_file(data, "sample.py", options, fix=True))
 
 
 def test_prefilter_tokens_come_from_the_catalog_and_the_selection():
@@ -101,20 +128,20 @@ def test_the_pool_gives_the_in_process_results_in_the_same_order(tmp_path):
 def test_a_worker_that_dies_costs_only_its_own_file(tmp_path, monkeypatch):
     items = _tree(tmp_path, 2 * runner.POOL_MIN_FILES)
     crashing = items[5].display
-    real = runner.check_path
+    real = engine.check_path
 
     def check_path(path, display, *args):
         if display == crashing:
             os._exit(1)  # as a segfault in native code would
         return real(path, display, *args)
 
-    monkeypatch.setattr(runner, "check_path", check_path)
+    monkeypatch.setattr(engine, "check_path", check_path)
     options = settings()
     results = _summary(runner.run_files(items, lambda display: options, False, 2, None))
     assert [display for display, _ in results] == [item.display for item in items]
     (only,) = dict(results)[crashing]
     assert only[0] == "CM000" and "crashed" in only[3]
-    monkeypatch.setattr(runner, "check_path", real)
+    monkeypatch.setattr(engine, "check_path", real)
     expected = _summary(runner.run_files(items, lambda display: options, False, 1, None))
     assert [r for r in results if r[0] != crashing] == [r for r in expected if r[0] != crashing]
 

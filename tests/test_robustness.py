@@ -113,18 +113,18 @@ def test_five_megabyte_generated_file(tmp_path):
 
 
 def test_fix_refuses_a_file_that_changed_on_disk_meanwhile(tmp_path, monkeypatch):
-    from claude_migrate import runner
+    from claude_migrate import engine
 
     path = tmp_path / "m.py"
     path.write_text(GOOD)
-    real = runner.check_path
+    real = engine.check_path
 
     def check_then_edit(*args, **kwargs):
         result = real(*args, **kwargs)
         path.write_text(GOOD + "# edited by the user meanwhile\n")
         return result
 
-    monkeypatch.setattr(runner, "check_path", check_then_edit)
+    monkeypatch.setattr(engine, "check_path", check_then_edit)
     code, _, err = run("fix", *PINNED, "m.py", cwd=tmp_path)
     assert code == 1
     assert err == "error: m.py: the file changed on disk while it was being fixed; nothing was written\n"

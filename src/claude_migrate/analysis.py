@@ -187,6 +187,7 @@ class Analysis(cst.BatchableCSTVisitor):
         self.imports_anthropic = False
         self.uses_text_editor_tool = False
         self.suppressions: dict[int, frozenset[str] | None] = {}  # line -> codes (None: all)
+        self._suppression_comments: list[tuple[cst.Comment, frozenset[str] | None]] = []
         self.file_suppression: frozenset[str] | None = frozenset()  # None: the whole file
         self._statements: list[cst.SimpleStatementLine] = []
 
@@ -447,17 +448,19 @@ class Analysis(cst.BatchableCSTVisitor):
         if match.group("file"):
             self.file_suppression = _union(self.file_suppression, codes)
             return
-        line, _ = self.ctx.source.line_col(self.ctx.span(node)[0])
-        self.suppressions[line] = _union(self.suppressions.get(line, frozenset()), codes)
+        self._suppression_comments.append((node, codes))  # its line is known after the walk
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self._statements.append(node)
 
     def _extend_suppressions_over_statements(self) -> None:
         """A suppression on the first line of a multi-line statement covers all its lines."""
+        source = self.ctx.source
+        for comment, codes in self._suppression_comments:
+            line, _ = source.line_col(self.ctx.span(comment)[0])
+            self.suppressions[line] = _union(self.suppressions.get(line, frozenset()), codes)
         if not self.suppressions:
             return
-        source = self.ctx.source
         for statement in self._statements:
             start, end = self.ctx.span(statement)
             first, _ = source.line_col(start)

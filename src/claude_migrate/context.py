@@ -7,9 +7,10 @@ import difflib
 from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
-from libcst.metadata.span_provider import CodeSpan, SpanProvidingCodegenState
+from libcst.metadata.span_provider import CodeSpan
 
 from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
+from claude_migrate.traversal import SpanTable, traverse
 
 if TYPE_CHECKING:
     from claude_migrate.analysis import Analysis
@@ -19,27 +20,8 @@ if TYPE_CHECKING:
     from claude_migrate.source import Source
 
 
-class _SpanTable:
-    """Receives each node's span from LibCST's span-recording code generation, which expects a
-    metadata provider but only uses its ``_computed`` mapping. Used directly, not through a
-    MetadataWrapper, whose resolution adds a full (empty) traversal of the tree."""
-
-    def __init__(self) -> None:
-        self._computed: dict[cst.CSTNode, CodeSpan] = {}
-
-
 def _squeeze(text: str) -> str:
     return "".join(text.split())
-
-
-def char_spans(module: cst.Module) -> tuple[dict[cst.CSTNode, CodeSpan], str]:
-    """Every node's span in characters of the regenerated code, and that code."""
-    table = _SpanTable()
-    state = SpanProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=table
-    )
-    module._codegen(state)
-    return table._computed, "".join(state.tokens)
 
 
 class SpanError(Exception):
@@ -108,17 +90,29 @@ class FileContext:
         self.settings = settings
         self.catalog = catalog
         self.findings: list[Finding] = []
-        self._spans = None  # computed on first use: most files that pass the prefilter need none
+        self._spans: dict[cst.CSTNode, CodeSpan] | None = None  # complete once the walk is done
         self._map: _OffsetMap | None = None
         self.analysis: Analysis  # set by the engine before the traversal
 
     # -- positions -------------------------------------------------------------------------
-    def _resolve_spans(self):
-        """Every node's span, from one code generation pass (the cost of a second parse)."""
-        self._spans, self._generated = char_spans(self.module)
-        if self._generated != self.text:
-            self._map = _OffsetMap(self._generated, self.text)
+    def walk(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+        """The file's one traversal: every visitor's hooks, and every node's span."""
+        table = SpanTable()
+        generated = traverse(self.module, visitors, table)
+        if self._spans is None:
+            self._set_spans(table._computed, generated)
+
+    def _resolve_spans(self) -> dict[cst.CSTNode, CodeSpan]:
+        """Spans asked for during the walk, before it reached the node: a code generation pass
+        of its own (correct, but as costly as the walk; hooks should ask for spans later)."""
+        table = SpanTable()
+        self._set_spans(table._computed, traverse(self.module, (), table))
         return self._spans
+
+    def _set_spans(self, spans: dict[cst.CSTNode, CodeSpan], generated: str) -> None:
+        self._spans, self._generated = spans, generated
+        if generated != self.text:
+            self._map = _OffsetMap(generated, self.text)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         s = (self._spans or self._resolve_spans())[node]

@@ -6,6 +6,7 @@ more applies. Fixes are edits to the original text; the result must parse or not
 from __future__ import annotations
 
 import ast
+import bisect
 import os
 import re
 import stat
@@ -13,6 +14,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +24,7 @@ from claude_migrate.analysis import Analysis
 from claude_migrate.cache import content_hash
 from claude_migrate.catalog import Catalog, load
 from claude_migrate.context import FileContext, SpanError
-from claude_migrate.findings import Finding, apply_edits, choose_fixes
+from claude_migrate.findings import Edit, FileResult, Finding, Fix, apply_edits, choose_fixes
 from claude_migrate.rules import CHECKERS
 from claude_migrate.rules.unparseable import UnparseableFile
 from claude_migrate.settings import Settings
@@ -30,23 +32,6 @@ from claude_migrate.source import Source, SourceError
 
 #: A fix pass that still finds something to fix after this many passes is a bug in a rule.
 MAX_PASSES = 10
-
-
-@dataclass
-class FileResult:
-    display: str
-    original: bytes = b""
-    findings: list[Finding] = field(default_factory=list)
-    new_bytes: bytes | None = None  # the fixed file, when fixing changed it
-    fixed: Counter = field(default_factory=Counter)  # codes of the findings fixed
-    error: str | None = None  # why a fix was not written
-    encoding: str = "utf-8"  # for showing a diff
-    content_hash: str = ""  # of the bytes checked, for the cache
-    unchanged_since_cache: bool = False  # the bytes hash to the cached hash: nothing was checked
-
-    @property
-    def changed(self) -> bool:
-        return self.new_bytes is not None
 
 
 @lru_cache(maxsize=8)
@@ -126,7 +111,7 @@ def _lint_module(source: Source, module: cst.Module, settings: Settings, catalog
     ctx = FileContext(source, module, settings, catalog)
     analysis = ctx.analysis = Analysis(ctx)
     checkers = [checker(ctx) for checker in CHECKERS if _active(checker, settings)]
-    cst.visit_batched(module, [analysis, *checkers])
+    ctx.walk([analysis, *checkers])
     analysis.finish()
     for checker in checkers:
         for site in analysis.sites:
@@ -134,12 +119,7 @@ def _lint_module(source: Source, module: cst.Module, settings: Settings, catalog
         checker.finish()
     findings = []
     for finding in ctx.findings:
-        finding.line, finding.column = source.line_col(finding.start)
-        finding.end_line, finding.end_column = source.line_col(finding.end)
-        if finding.fix is not None:
-            finding.edits = tuple(
-                (*source.line_col(e.start), *source.line_col(e.end), e.new) for e in finding.fix.edits
-            )
+        position(finding, source)
         if not analysis.suppresses(finding.line, finding.code):
             findings.append(finding)
     findings.sort(key=lambda f: (f.line, f.column, f.code))
@@ -166,8 +146,14 @@ def run_fixes(text: str, lint: Callable[[str], list[Finding]], unsafe: bool, fix
         if not pending:
             return Fixed(text, findings, fixed)
         chosen = choose_fixes([f.fix for f in pending])
-        text = apply_edits(text, [edit for fix_ in chosen for edit in fix_.edits])
+        edits = [edit for fix_ in chosen for edit in fix_.edits]
+        new_text = apply_edits(text, edits)
         fixed.update(f.code for f in pending if f.fix in chosen)
+        if len(chosen) == len({f.fix for f in pending}):
+            carried = carry_findings([f for f in findings if f.fix not in chosen], edits, new_text)
+            if carried is not None and _compiles(new_text):
+                return Fixed(new_text, carried, fixed)
+        text = new_text
         findings = lint(text)
         if any(f.code == UnparseableFile.code for f in findings):
             error = "the fixes produced code that does not parse (please report this); nothing was written"
@@ -176,6 +162,60 @@ def run_fixes(text: str, lint: Callable[[str], list[Finding]], unsafe: bool, fix
         error = f"the fixes did not settle after {MAX_PASSES} passes (please report this); nothing was written"
         return Fixed(original, original_findings, Counter(), error)
     return Fixed(text, findings, fixed)
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile(text, "<fixed>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def carry_findings(findings: list[Finding], edits: list[Edit], text: str) -> list[Finding] | None:
+    """The findings left after ``edits``, moved to where they are in the edited ``text``; None
+    if an edit cuts across one of them or its fix (then only a new lint can tell).
+
+    Every rule judges a request as it will be after this run's fixes, so when each pending fix
+    applied in one pass, what is left is known without a second parse; the result must still
+    compile, and the tests check that a second ``fix`` changes nothing."""
+    edits = sorted(set(edits))
+    starts = [e.start for e in edits]
+    shifts = list(accumulate(len(e.new) - (e.end - e.start) for e in edits))
+
+    def moved(offset: int) -> int:  # the edits before an offset (none touches it) move it
+        i = bisect.bisect_left(starts, offset)
+        return offset + (shifts[i - 1] if i else 0)
+
+    def crossed(start: int, end: int, inside_ok: bool) -> bool:
+        """Whether an edit touches the span, other than strictly inside it (if that is ok)."""
+        for edit in edits[max(0, bisect.bisect_left(starts, start) - 1):]:
+            if edit.start > end:
+                break
+            touches = edit.start <= end and start <= edit.end
+            if touches and not (inside_ok and start < edit.start and edit.end < end):
+                return True
+        return False
+
+    source = Source(text, "utf-8", False)
+    carried = []
+    for finding in findings:
+        own = finding.fix.edits if finding.fix else ()
+        if crossed(finding.start, finding.end, True) or any(crossed(e.start, e.end, False) for e in own):
+            return None
+        start, end = moved(finding.start), moved(finding.end)
+        fix = finding.fix and Fix(tuple(Edit(moved(e.start), moved(e.end), e.new) for e in own), finding.fix.applicability)
+        carried.append(position(replace(finding, start=start, end=end, fix=fix), source))
+    return carried
+
+
+def position(finding: Finding, source: Source) -> Finding:
+    """Fill in a finding's lines and columns (only reported findings need them)."""
+    finding.line, finding.column = source.line_col(finding.start)
+    finding.end_line, finding.end_column = source.line_col(finding.end)
+    if finding.fix is not None:
+        finding.edits = tuple((*source.line_col(e.start), *source.line_col(e.end), e.new) for e in finding.fix.edits)
+    return finding
 
 
 def check_file(data: bytes, display: str, settings: Settings, fix: bool = False) -> FileResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 SAFE = "safe"
@@ -83,3 +84,20 @@ def choose_fixes(fixes: list[Fix]) -> list[Fix]:
         if not any(fix.conflicts(other) for other in chosen):
             chosen.append(fix)
     return chosen
+
+
+@dataclass
+class FileResult:
+    display: str
+    original: bytes = b""
+    findings: list[Finding] = field(default_factory=list)
+    new_bytes: bytes | None = None  # the fixed file, when fixing changed it
+    fixed: Counter = field(default_factory=Counter)  # codes of the findings fixed
+    error: str | None = None  # why a fix was not written
+    encoding: str = "utf-8"  # for showing a diff
+    content_hash: str = ""  # of the bytes checked, for the cache
+    unchanged_since_cache: bool = False  # the bytes hash to the cached hash: nothing was checked
+
+    @property
+    def changed(self) -> bool:
+        return self.new_bytes is not None

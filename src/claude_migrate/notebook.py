@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from claude_migrate.catalog import load
-from claude_migrate.engine import FileResult, finish_result, can_match, lint_text, run_fixes, unparseable
+from claude_migrate.engine import can_match, finish_result, lint_text, run_fixes, unparseable
+from claude_migrate.findings import FileResult
 from claude_migrate.findings import Finding
 from claude_migrate.settings import Settings
 from claude_migrate.source import Source

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from claude_migrate.cache import Cache, Entry, file_stat
-from claude_migrate.engine import FileResult, finish_result, check_path, unparseable
+from claude_migrate.findings import FileResult
 from claude_migrate.settings import Settings
 
 #: Below this many files to parse, starting workers costs more than it saves.
@@ -84,6 +84,8 @@ def _from_cache(display: str, entry: Entry) -> FileResult:
 
 
 def run_task(task: Task) -> FileResult:
+    from claude_migrate.engine import check_path
+
     result = check_path(task.path, task.display, task.settings, task.fix, task.known_hash)
     if not result.changed:
         result.original = b""  # not needed by the parent, and costly to send back
@@ -98,7 +100,7 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(tasks) < POOL_MIN_FILES:
         yield from map(run_task, tasks)
         return
-    import libcst  # noqa: F401 - imported once here, so forked workers inherit it
+    import claude_migrate.engine  # noqa: F401 - imported (with LibCST) once, for every worker
 
     size = max(1, min(32, len(tasks) // (jobs * 8)))
     chunks = deque(tasks[i:i + size] for i in range(0, len(tasks), size))
@@ -139,6 +141,8 @@ def _isolated(task: Task) -> FileResult:
         try:
             return pool.submit(run_task, task).result()
         except BrokenProcessPool:
+            from claude_migrate.engine import finish_result, unparseable
+
             message = "the checker crashed on this file (please report this); the file was not checked"
             return finish_result(FileResult(task.display), [unparseable(f"internal error: {message}")])
 

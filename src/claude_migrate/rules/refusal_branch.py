@@ -159,6 +159,8 @@ class RefusalBranchChecker(Checker):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._elifs: set[int] = set()
+        #: Found in the walk, reported after it, when every span is known: a callable each.
+        self._pending: list = []
 
     def _insert_first(self, node: cst.CSTNode, first: cst.CSTNode, head: str, tail: str, quote: str, values) -> None:
         """Report ``node`` with a fix that puts ``head`` + a raising body + ``tail`` before ``first``,
@@ -190,8 +192,12 @@ class RefusalBranchChecker(Checker):
         if subject is None or not _is_dispatch(values):
             return
         quote = strings[0].quote
-        head = f"if {self.ctx.code(subject)} == {quote}{REFUSAL}{quote}:"
-        self._insert_first(node, node, head, "el", quote, values)
+
+        def report() -> None:
+            head = f"if {self.ctx.code(subject)} == {quote}{REFUSAL}{quote}:"
+            self._insert_first(node, node, head, "el", quote, values)
+
+        self._pending.append(report)
 
     def visit_Match(self, node: cst.Match) -> None:
         if not is_stop_reason(node.subject) or not node.cases:
@@ -201,7 +207,13 @@ class RefusalBranchChecker(Checker):
             return
         quotes = [n.value.quote for n in _match_values(node) if isinstance(n.value, cst.SimpleString)]
         quote = quotes[0] if quotes else '"'
-        self._insert_first(node, node.cases[0], f"case {quote}{REFUSAL}{quote}:", "", quote, values)
+        self._pending.append(
+            lambda: self._insert_first(node, node.cases[0], f"case {quote}{REFUSAL}{quote}:", "", quote, values)
+        )
+
+    def finish(self) -> None:
+        for report in self._pending:
+            report()
 
 
 def _match_values(node: cst.Match) -> list[cst.MatchValue]:
