@@ -21,6 +21,7 @@ from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from claude_migrate.discovery import SourcePath
 from claude_migrate.findings import Edit, Finding, Fix
 from claude_migrate.settings import Settings
 
@@ -60,19 +61,27 @@ class Cache:
         self._dirty = False
         try:
             raw = json.loads(self.file.read_text("utf-8"))
-            self._entries = {key: _decode_entry(value) for key, value in raw.items()}
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
-            self._entries = {}  # no cache yet, or one from a crashed or foreign writer: start over
+        except (OSError, ValueError):
+            raw = {}  # no cache yet, or one a crashed writer left: start over
+        # Entries stay as JSON until asked for: a run may need only some of them.
+        self._entries: dict[str, Entry | list] = raw if isinstance(raw, dict) else {}
 
-    def get(self, path: Path, settings: Settings) -> Entry | None:
-        entry = self._entries.get(os.path.abspath(path))
+    def get(self, item: SourcePath, settings: Settings) -> Entry | None:
+        key = _key(item)
+        entry = self._entries.get(key)
+        if entry is not None and not isinstance(entry, Entry):
+            try:
+                entry = self._entries[key] = _decode_entry(entry)
+            except (ValueError, TypeError, KeyError, IndexError):  # a foreign or damaged entry
+                del self._entries[key]
+                return None
         return entry if entry is not None and entry.settings == settings_digest(settings) else None
 
-    def put(self, path: Path, settings: Settings, stat: tuple[int, int] | None, digest: str, findings) -> None:
+    def put(self, item: SourcePath, settings: Settings, stat: tuple[int, int] | None, digest: str, findings) -> None:
         if stat is not None and self._started - stat[1] < RACY_NS:
             stat = None
         entry = Entry(settings_digest(settings), stat, digest, tuple(findings))
-        key = os.path.abspath(path)
+        key = _key(item)
         if self._entries.get(key) != entry:
             self._entries[key] = entry
             self._dirty = True
@@ -82,19 +91,28 @@ class Cache:
         if not self._dirty:
             return None
         folder = self.file.parent
+        entries = {key: _encode_entry(e) if isinstance(e, Entry) else e for key, e in self._entries.items()}
         try:
             folder.mkdir(parents=True, exist_ok=True)
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Written by claude-migrate: its cache is never committed.\n*\n", "utf-8")
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({key: _encode_entry(e) for key, e in self._entries.items()}, handle, separators=(",", ":"))
-            os.replace(temp, self.file)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(entries, handle, separators=(",", ":"))
+                os.replace(temp, self.file)
+            except BaseException:
+                os.unlink(temp)
+                raise
         except OSError as exc:
             return f"cannot write the cache in {folder}: {exc.strerror or exc}"
         self._dirty = False
         return None
+
+
+def _key(item: SourcePath) -> str:
+    return item.absolute or os.path.abspath(item.path)
 
 
 def _encode_entry(entry: Entry) -> list:

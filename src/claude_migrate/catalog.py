@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Iterable
 
 if sys.version_info >= (3, 11):
@@ -240,7 +240,10 @@ def _model(row: dict) -> Model:
     )
 
 
+#: The data file, beside this module in every install (a wheel or an editable checkout).
+CATALOG_FILE = Path(__file__).parent / "data" / "catalog.toml"
+
+
 @lru_cache(maxsize=1)
 def load() -> Catalog:
-    text = resources.files("claude_migrate").joinpath("data/catalog.toml").read_text("utf-8")
-    return Catalog(tomllib.loads(text))
+    return Catalog(tomllib.loads(CATALOG_FILE.read_text("utf-8")))

@@ -164,10 +164,11 @@ class Run:
         """The cache for this tool, catalog and project, or None with --no-cache."""
         if self.options["no_cache"]:
             return None
-        from claude_migrate.cache import Cache
-        from claude_migrate.catalog import load
+        from claude_migrate.cache import Cache, content_hash
 
-        return Cache(self._root / CACHE_FOLDER, f"{__version__}-{load().version}")
+        # Keyed by the catalog's bytes, not its version field: any edit to the data counts.
+        catalog = (Path(__file__).parent / "data" / "catalog.toml").read_bytes()
+        return Cache(self._root / CACHE_FOLDER, f"{__version__}-{content_hash(catalog)[:12]}")
 
     def stdin_result(self):
         """The result for standard input, or None when --force-exclude excludes its name."""

@@ -21,37 +21,40 @@ EXTENSIONS = (".py", ".ipynb")
 class SourcePath:
     display: str  # as the user will see it: relative to what they typed
     path: Path
+    absolute: str = ""  # when the walk knows it: the key of the file in the cache
 
 
 class _IgnoreFiles:
-    """The ``.gitignore`` files that apply below one folder, deepest deciding first (as git)."""
+    """The ``.gitignore`` files that apply below one folder, deepest deciding first (as git).
+    Paths are absolute strings: this runs for every file of a tree, and pathlib costs."""
 
     def __init__(self) -> None:
-        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        self._specs: dict[str, GitIgnoreSpec | None] = {}
 
-    def _spec(self, folder: Path) -> GitIgnoreSpec | None:
+    def _spec(self, folder: str) -> GitIgnoreSpec | None:
         if folder not in self._specs:
             spec = None
             try:
-                lines = (folder / ".gitignore").read_text("utf-8", errors="replace").splitlines()
-                spec = GitIgnoreSpec.from_lines(lines)
+                with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+                    spec = GitIgnoreSpec.from_lines(handle.read().splitlines())
             except OSError:
                 pass
             self._specs[folder] = spec
         return self._specs[folder]
 
-    def ignored(self, path: Path, is_dir: bool, top: Path) -> bool:
-        folder = path.parent
+    def ignored(self, path: str, is_dir: bool, top: str) -> bool:
+        folder = os.path.dirname(path)
         while True:
             spec = self._spec(folder)
             if spec is not None:
-                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                relative = os.path.relpath(path, folder).replace(os.sep, "/") + ("/" if is_dir else "")
                 verdict = spec.check_file(relative).include
                 if verdict is not None:
                     return verdict
-            if folder == top or folder.parent == folder:
+            parent = os.path.dirname(folder)
+            if folder == top or parent == folder:
                 return False
-            folder = folder.parent
+            folder = parent
 
 
 def _repo_root(folder: Path) -> Path:
@@ -68,23 +71,51 @@ class Excludes:
     or against the bare name, plus the default excludes."""
 
     def __init__(self, groups: Sequence[tuple[Sequence[str], Path]] = ()) -> None:
-        cwd = Path.cwd().resolve()
-        self._specs = [(GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES), cwd)]
-        self._specs += [(GitIgnoreSpec.from_lines(globs), root.resolve()) for globs, root in groups if globs]
+        cwd = str(Path.cwd().resolve())
+        # A bare name matches a file or folder of that name anywhere below its root, which a set
+        # tells at once; the other globs go to pathspec (matching every file costs, in big trees).
+        self._names: list[tuple[frozenset[str], str]] = []
+        self._specs: list[tuple[GitIgnoreSpec, str]] = []
+        for globs, root in [(DEFAULT_EXCLUDES, cwd), *((g, str(r.resolve())) for g, r in groups)]:
+            names = frozenset(g for g in globs if not any(c in g for c in _GLOB_CHARS))
+            if names:
+                self._names.append((names, root))
+            if len(names) < len(globs):
+                self._specs.append((GitIgnoreSpec.from_lines([g for g in globs if g not in names]), root))
 
     def __call__(self, path: Path, is_dir: bool = False) -> bool:
-        suffix = "/" if is_dir else ""
         absolute = path.resolve() if not path.is_symlink() else path.absolute()
-        for spec, root in self._specs:
-            if spec.match_file(path.name + suffix):
+        return self.excludes(str(absolute), is_dir)
+
+    def excludes(self, absolute: str, is_dir: bool) -> bool:
+        """The same, for an absolute path with no symbolic link in it (as found by a walk)."""
+        suffix = "/" if is_dir else ""
+        name = os.path.basename(absolute)
+        for names, root in self._names:
+            if name in names:
                 return True
-            try:
-                relative = absolute.relative_to(root).as_posix()
-            except ValueError:
-                continue
-            if spec.match_file(relative + suffix):
+            relative = _below(absolute, root)
+            if relative is not None and not names.isdisjoint(relative.split("/")):
+                return True
+        name += suffix
+        for spec, root in self._specs:
+            if spec.match_file(name):
+                return True
+            relative = _below(absolute, root)
+            if relative is not None and spec.match_file(relative + suffix):
                 return True
         return False
+
+
+#: Characters that make an exclude a glob (or a path) rather than a bare name.
+_GLOB_CHARS = "*?[]!/\\"
+
+
+def _below(absolute: str, root: str) -> str | None:
+    """``absolute`` relative to ``root`` with forward slashes, or None if it is not below it."""
+    if absolute.startswith(root) and absolute[len(root):len(root) + 1] == os.sep:
+        return absolute[len(root) + 1:].replace(os.sep, "/")
+    return None
 
 
 def find_files(
@@ -103,21 +134,22 @@ def find_files(
             if not (force_exclude and is_excluded(path, False)):
                 yield SourcePath(given, path)
             continue
-        top = path.resolve()
-        root = _repo_root(top)
+        top = str(path.resolve())
+        root = str(_repo_root(path.resolve()))
         for folder, dirnames, filenames in os.walk(path):
-            here = Path(folder)
-            here_abs = top / here.relative_to(path)
+            relative = os.path.relpath(folder, path)
+            here_abs = os.path.normpath(os.path.join(top, relative))
             dirnames[:] = sorted(
                 d
                 for d in dirnames
-                if not is_excluded(here / d, True)
-                and not ignore_files.ignored(here_abs / d, True, root)
+                if not is_excluded.excludes(os.path.join(here_abs, d), True)
+                and not ignore_files.ignored(os.path.join(here_abs, d), True, root)
             )
             for name in sorted(filenames):
                 if not name.endswith(EXTENSIONS):
                     continue
-                if is_excluded(here / name, False) or ignore_files.ignored(here_abs / name, False, root):
+                absolute = os.path.join(here_abs, name)
+                if is_excluded.excludes(absolute, False) or ignore_files.ignored(absolute, False, root):
                     continue
-                display = os.path.normpath(os.path.join(given, os.path.relpath(here / name, path)))
-                yield SourcePath(display, here / name)
+                display = os.path.normpath(os.path.join(given, relative, name))
+                yield SourcePath(display, Path(folder, name), absolute)

@@ -235,13 +235,13 @@ def _check_file(data: bytes, display: str, settings: Settings, fix: bool) -> Fil
 
         return check_notebook(data, display, settings, fix)
     result = FileResult(display, data)
+    if not can_match(data, settings):  # before decoding: most files of a tree stop here
+        return result
     try:
         source = Source.decode(data)
     except SourceError as exc:
         return finish_result(result, [unparseable(str(exc), exc.line)])
     result.encoding = source.encoding
-    if not can_match(data, settings):
-        return result
     catalog = load()
     outcome = run_fixes(
         source.text,
@@ -274,15 +274,19 @@ def finish_result(result: FileResult, findings: list[Finding]) -> FileResult:
 
 
 def check_path(
-    path: Path, display: str, settings: Settings, fix: bool = False, known_hash: str | None = None
+    path: Path, display: str, settings: Settings, fix: bool = False, known_hash: str | None = None,
+    hash_content: bool = False,
 ) -> FileResult:
-    """Read and check one file; bytes that hash to ``known_hash`` are not checked again."""
+    """Read and check one file; bytes that hash to ``known_hash`` are not checked again. With
+    ``hash_content`` (for the cache) the result carries the hash of the bytes it checked."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
             return finish_result(FileResult(display), [unparseable("cannot read: not a regular file")])
         data = path.read_bytes()
     except OSError as exc:
         return finish_result(FileResult(display), [unparseable(f"cannot read: {exc.strerror or exc}")])
+    if not (hash_content or known_hash):
+        return check_file(data, display, settings, fix)
     digest = content_hash(data)
     if digest == known_hash:
         return FileResult(display, content_hash=digest, unchanged_since_cache=True)

@@ -4,23 +4,24 @@ of the files. Workers only read and compute; the parent writes every file and th
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
+from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import Callable, Iterator
 
 from claude_migrate.cache import Cache, Entry, file_stat
 from claude_migrate.findings import FileResult
 from claude_migrate.settings import Settings
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Below this many files to parse, starting workers costs more than it saves.
 POOL_MIN_FILES = 16
@@ -33,6 +34,7 @@ class Task:
     settings: Settings
     fix: bool
     known_hash: str | None  # the cached hash: bytes that still hash to it need no new check
+    hash_content: bool  # the cache is on: hash the bytes checked
 
 
 def default_jobs() -> int:
@@ -51,7 +53,7 @@ def run_files(
     stats: list = []
     for item in items:
         settings = settings_for(item.display)
-        entry = cache.get(item.path, settings) if cache else None
+        entry = cache.get(item, settings) if cache else None
         usable = entry is not None and not (fix and _fixable(entry, settings))
         stat = file_stat(item.path) if cache else None
         if usable and entry.stat is not None and entry.stat == stat:
@@ -59,7 +61,7 @@ def run_files(
             tasks.append(None)
         else:
             hits.append(None)
-            tasks.append(Task(item.path, item.display, settings, fix, entry.hash if usable else None))
+            tasks.append(Task(item.path, item.display, settings, fix, entry.hash if usable else None, cache is not None))
         stats.append(stat)
     results = _map_ordered([t for t in tasks if t is not None], jobs or default_jobs())
     for item, task, hit, stat in zip(items, tasks, hits, stats):
@@ -68,9 +70,9 @@ def run_files(
             continue
         result = next(results)
         if result.unchanged_since_cache:
-            result = _from_cache(item.display, cache.get(item.path, task.settings))
+            result = _from_cache(item.display, cache.get(item, task.settings))
         if cache is not None and result.content_hash and not result.changed and result.error is None:
-            cache.put(item.path, task.settings, stat, result.content_hash, result.findings)
+            cache.put(item, task.settings, stat, result.content_hash, result.findings)
         yield item, result
 
 
@@ -86,7 +88,7 @@ def _from_cache(display: str, entry: Entry) -> FileResult:
 def run_task(task: Task) -> FileResult:
     from claude_migrate.engine import check_path
 
-    result = check_path(task.path, task.display, task.settings, task.fix, task.known_hash)
+    result = check_path(task.path, task.display, task.settings, task.fix, task.known_hash, task.hash_content)
     if not result.changed:
         result.original = b""  # not needed by the parent, and costly to send back
     return result
@@ -100,6 +102,8 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(tasks) < POOL_MIN_FILES:
         yield from map(run_task, tasks)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     import claude_migrate.engine  # noqa: F401 - imported (with LibCST) once, for every worker
 
     size = max(1, min(32, len(tasks) // (jobs * 8)))
@@ -112,13 +116,13 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
             while window:
                 try:
                     results = window[0].result()
+                    if len(chunks) > len(window):
+                        window.append(pool.submit(run_chunk, chunks[len(window)]))
                 except BrokenProcessPool:
                     break  # a worker died (a crash in native code): isolate the chunks in flight
                 window.popleft()
-                yield from results
                 chunks.popleft()
-                if len(window) < jobs * 4 and len(chunks) > len(window):
-                    window.append(pool.submit(run_chunk, chunks[len(window)]))
+                yield from results
         except BaseException:  # interrupted, or the consumer stopped: stop the workers now
             pool.shutdown(wait=False, cancel_futures=True)
             stop_workers()
@@ -130,6 +134,9 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork is the cheapest start where it is safe; elsewhere each worker imports anew.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
@@ -137,6 +144,8 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
 def _isolated(task: Task) -> FileResult:
     """Check one file in a process of its own; if that process dies, the file gets CM000."""
+    from concurrent.futures.process import BrokenProcessPool
+
     with _pool(1) as pool:
         try:
             return pool.submit(run_task, task).result()
@@ -150,6 +159,8 @@ def _isolated(task: Task) -> FileResult:
 def stop_workers() -> None:
     """End every worker at once (on Ctrl-C): what they were checking is thrown away, and the
     pool's exit hook then has nothing left to wait for."""
+    import multiprocessing
+
     for worker in multiprocessing.active_children():
         worker.terminate()
 
