@@ -67,6 +67,34 @@ class _HookedCodegen(SpanProvidingCodegenState):
         for hook in self.leave.get(type(node).__name__, ()):
             hook(node)
 
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> _SyntacticPosition:
+        return _SyntacticPosition(self, node, start_node, end_node)
+
+
+class _SyntacticPosition:
+    """LibCST's ``record_syntactic_position`` (a span without parentheses or leading lines), as
+    a plain context manager: the generator-based one costs a fifth of the walk."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(self, state: _HookedCodegen, node, start_node, end_node) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = self.state.position
+
+    def __exit__(self, *exc_info) -> None:
+        computed = self.state.provider._computed
+        start = computed[self.start_node].start if self.start_node is not None else self.start
+        if self.end_node is not None:
+            end_span = computed[self.end_node]
+            end = end_span.start + end_span.length
+        else:
+            end = self.state.position
+        computed[self.node] = CodeSpan(start, end - start)
+
 
 def traverse(
     module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor] = (), table: SpanTable | None = None
