@@ -63,7 +63,10 @@ DENSE_FILES = 2000
 SAMPLE_SECONDS = 0.02
 #: No run takes this long at scale 1 unless it hangs.
 RUN_TIMEOUT_SECONDS = 1800
-EVERY_RULE = {"CM101", "CM102", "CM103", "CM201", "CM301", "CM302", "CM303", "CM401", "CM402", "CM501"}
+EVERY_RULE = {
+    "CM101", "CM102", "CM103", "CM201", "CM301", "CM302", "CM303", "CM401", "CM402", "CM501",
+    "CM601", "CM602", "CM603", "CM604", "CM605", "CM606",
+}
 PEAK_MB_LIMIT = 250.0
 
 
@@ -106,6 +109,23 @@ REVIEW_MODEL = "$outdated"
 ''')
 
 SNIPPETS = [
+    # CM601 (prefill), CM603 (output_format), CM602 + CM604 + CM605 (sampling and forced tools
+    # with manual thinking), CM606 (Text Completions)
+    Template('''
+def structured_$noun(text: str):
+    reply = client.beta.messages.create(
+        model="claude-sonnet-4-6", max_tokens=$small_max,
+        output_format={"type": "json_schema", "schema": {"type": "object"}},
+        messages=[{"role": "user", "content": text}, {"role": "assistant", "content": "{"}],
+    )
+    forced = client.messages.create(
+        model="claude-haiku-4-5-20251001", max_tokens=$max_tokens, temperature=0.$limit, top_p=0.9,
+        tool_choice={"type": "any"}, thinking={"type": "enabled", "budget_tokens": $budget},
+        messages=[{"role": "user", "content": text}],
+    )
+    legacy = client.completions.create(model="claude-2.1", max_tokens_to_sample=$limit, prompt=text)
+    return reply, forced, legacy
+'''),
     # CM301 (manual thinking on a 4.6+ model), CM201 (dead betas)
     Template('''
 def ${verb}_$noun(question: str) -> str:

@@ -17,13 +17,13 @@ TODAY = dt.date(2026, 11, 24)
 
 
 def settings(*args: str, **overrides) -> Settings:
-    """Settings from CLI-like args (--target, --today, --select, --ignore, --unsafe-fixes)."""
+    """Settings from CLI-like args (--target, --today, --select, --ignore, --unsafe-fixes, --preview)."""
     values: dict = {"target": "4.6", "today": TODAY}
     items = list(args)
     while items:
         flag = items.pop(0)
-        if flag == "--unsafe-fixes":
-            values["unsafe_fixes"] = True
+        if flag in ("--unsafe-fixes", "--preview"):
+            values[flag[2:].replace("-", "_")] = True
             continue
         value = items.pop(0)
         if flag == "--target":

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from claude_migrate.catalog import load
+from claude_migrate.catalog import REQUEST_FACTS, Catalog, load
+from claude_migrate.rules import RULES
 from claude_migrate.settings import TARGETS
 
 TODAY = dt.date(2026, 11, 24)
@@ -17,11 +18,42 @@ def test_every_model_has_its_facts():
     for model in catalog.models:
         assert model.id and model.name and model.family and model.source, model
         assert model.generation.replace(".", "").isdigit(), model.id
-        assert set(model.unverified) <= {"released", "deprecated", "retired", "bedrock", "vertex", "generation"}
+        assert set(model.unverified) <= {
+            "released", "deprecated", "retired", "bedrock", "vertex", "generation", *REQUEST_FACTS
+        }
         assert set(model.thinking) <= {"enabled", "adaptive", "disabled", "between_tools"}
         assert set(model.thinking.values()) <= {"accepted", "deprecated", "rejected"}
         if model.retired and model.deprecated:
             assert model.deprecated <= model.retired, model.id
+
+
+def test_every_model_carries_every_request_fact_the_rules_read():
+    """Adding a model without its request facts (or with a value no rule knows) fails here."""
+    read = {rule.fact for rule in RULES if rule.fact}
+    assert read <= set(REQUEST_FACTS)
+    for name in REQUEST_FACTS:
+        meanings = catalog.facts[name]
+        assert meanings["source"] and meanings["meaning"], name
+        for model in catalog.models:
+            value = model.requests[name]
+            assert isinstance(meanings.get(value), str), f"{model.id}: {name} = {value!r} is not described in [facts.{name}]"
+
+
+def test_a_model_row_without_a_request_fact_is_refused():
+    import tomllib
+
+    from claude_migrate.catalog import CATALOG_FILE
+
+    data = tomllib.loads(CATALOG_FILE.read_text("utf-8"))
+    del data["models"][-1]["prefill"]
+    with pytest.raises(KeyError, match="prefill"):
+        Catalog(data)
+
+
+def test_facts_the_rules_combine_are_in_the_data():
+    assert catalog.facts["sampling"]["defaults"] == {"temperature": 1.0, "top_p": 1.0}
+    assert catalog.facts["thinking_sampling"]["incompatible_with_manual_thinking"] == ["temperature", "top_k"]
+    assert catalog.facts["thinking_sampling"]["top_p_range"] == [0.95, 1.0]
 
 
 def test_ids_are_unique_across_models():

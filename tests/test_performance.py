@@ -77,10 +77,23 @@ def test_fix_without_a_second_lint_reports_what_a_second_lint_would(name, data, 
 
 def test_prefilter_tokens_come_from_the_catalog_and_the_selection():
     catalog = load()
-    assert set(prefilter_tokens(("CM201",), ())) == {name.encode() for name in catalog.betas}
-    assert set(prefilter_tokens(("CM401",), ())) == {catalog.text_editor["legacy_name"].encode()}
-    assert b"claude" in prefilter_tokens(("CM",), ())
-    assert b"claude" not in prefilter_tokens(("CM",), ("CM1",))
+    assert prefilter_tokens(("CM201",), ()) == (tuple(sorted(name.encode() for name in catalog.betas)), ())
+    assert prefilter_tokens(("CM401",), ()) == ((catalog.text_editor["legacy_name"].encode(),), ())
+    assert b"claude" in prefilter_tokens(("CM",), ())[0]
+    assert b"claude" not in prefilter_tokens(("CM",), ("CM1",))[0]
+    assert prefilter_tokens(("CM602", "CM604"), ()) == ((), (b"temperature", b"top_k", b"top_p"))
+
+
+@pytest.mark.parametrize(
+    ("data", "matches"),
+    [
+        (b"x = dict(temperature=0.5)\n", False),  # a sampling parameter, but no request anywhere
+        (b"client.messages.create(model=m, temperature=0.5)\n", True),
+        (b'params = {"model": "claude-opus-4-7", "top_k": 5}\n', True),
+    ],
+)
+def test_request_rules_need_a_request_token_too(data, matches):
+    assert can_match(data, settings("--select", "CM602")) is matches
 
 
 def test_a_file_without_any_token_is_not_parsed(monkeypatch):

@@ -64,6 +64,13 @@ def statements(draw) -> str:
         f'"""Docs mention {draw(models)}."""',
         f"{model}  # claude-migrate: ignore",
         f"MODELS = [{model}, {draw(models)!r}]",
+        f"client.messages.create(model={model}, {thinking} temperature=0.5, top_p=0.9, top_k=5, messages=[])",
+        f'client.messages.create(model={model}, messages=[{{"role": "assistant", "content": "{{"}}], {thinking})',
+        f'client.messages.create(model={model}, {thinking} tool_choice={{"type": "any"}}, messages=[])',
+        f'client.beta.messages.create(model={model},\n    output_format={{"type": "json_schema"}},  # why\n'
+        f'    output_config={{"effort": "low"}})',
+        f'client.messages.count_tokens(model={model}, output_format={{{q}type{q}: {q}json_schema{q}}})',
+        f"client.completions.create(model={model}, prompt=HUMAN_PROMPT)",
     ]
     return draw(st.sampled_from(templates))
 

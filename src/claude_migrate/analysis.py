@@ -56,6 +56,17 @@ def string_value(node: cst.CSTNode | None) -> str | None:
     return None
 
 
+def is_text_completion(node: cst.CSTNode) -> bool:
+    """``<anything>.completions.create(...)``: the legacy Text Completions API (or a look-alike)."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "create"
+        and isinstance(node.func.value, cst.Attribute)
+        and node.func.value.attr.value == "completions"
+    )
+
+
 def int_value(node: cst.CSTNode | None) -> int | None:
     if isinstance(node, cst.Integer):
         try:
@@ -483,7 +494,23 @@ class Analysis(cst.BatchableCSTVisitor):
     def finish(self) -> None:
         self._extend_suppressions_over_statements()
         self._demote_models_matched_elsewhere()
+        self._keep_text_completion_models()
         self.sites = [site for site in self._candidate_sites if site.is_claude]
+
+    def _keep_text_completion_models(self) -> None:
+        """No current model serves the Text Completions API: a model ID in a
+        ``completions.create`` call is reported but not rewritten (the call must move, CM606)."""
+        for site in self._candidate_sites:
+            literal = site.model_literal
+            if literal is None or literal.verdict is None or not is_text_completion(site.node):
+                continue
+            message = literal.verdict.message.split("; use ")[0]
+            literal.verdict = replace(
+                literal.verdict,
+                message=f"{message}; this is a Text Completions call, which no current model serves: move it to messages.create (CM606)",
+                new_id=None,
+                successor=None,
+            )
 
     def _demote_models_matched_elsewhere(self) -> None:
         """Renaming a model where it is selected, while the file also matches on it elsewhere

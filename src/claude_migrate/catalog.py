@@ -19,6 +19,9 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 
+#: The per-model request facts every model row must carry (``[facts.*]`` explains each).
+REQUEST_FACTS = ("prefill", "sampling", "forced_tool_choice")
+
 #: LiteLLM-style routing prefixes that may stand before any ID form; the fix keeps them.
 PROVIDER_PREFIXES = ("bedrock/converse/", "bedrock/", "vertex_ai/", "anthropic/")
 
@@ -48,6 +51,8 @@ class Model:
     vertex: tuple[str, ...]
     platforms: dict = field(hash=False, compare=False)
     thinking: dict = field(hash=False, compare=False)
+    #: Request facts (see ``[facts.*]`` in the data): prefill, sampling, forced_tool_choice.
+    requests: dict = field(hash=False, compare=False, default_factory=dict)
     unverified: frozenset[str] = frozenset()
     source: str = ""
 
@@ -74,6 +79,13 @@ class Model:
 
     def is_released(self, today: dt.date) -> bool:
         return self.released is None or self.released <= today
+
+    def fact(self, name: str, preview: bool = False) -> str | None:
+        """A request fact's value; None when the data marks it unverified (3P or '?') and
+        ``--preview`` is off, so that no rule fails a build on it alone."""
+        if name in self.unverified and not preview:
+            return None
+        return self.requests[name]
 
     def thinking_mode(self, mode: str) -> str:
         """'accepted', 'deprecated' or 'rejected' for a thinking type on this model."""
@@ -116,6 +128,7 @@ class Beta:
     works_on: frozenset[str]
     needs_thinking: str | None
     ga: dt.date | None
+    works_until: dt.date | None  # after this day it does nothing on ``works_on`` either
     fix: str
     why: str
     source: str
@@ -131,6 +144,7 @@ class Catalog:
                 works_on=frozenset(row.get("works_on", ())),
                 needs_thinking=row.get("needs_thinking"),
                 ga=row.get("ga"),
+                works_until=row.get("works_until"),
                 fix=row.get("fix", "safe"),
                 why=row["why"],
                 source=row["source"],
@@ -138,6 +152,7 @@ class Catalog:
             for name, row in data.get("betas", {}).items()
         }
         self.text_editor: dict = data["text_editor"]
+        self.facts: dict[str, dict] = data["facts"]
         self._by_id: dict[str, Model] = {m.id: m for m in self.models}
 
     @cached_property
@@ -235,6 +250,7 @@ def _model(row: dict) -> Model:
         vertex=tuple(row.get("vertex", ())),
         platforms=dict(row.get("platform", {})),
         thinking=dict(row.get("thinking", {})),
+        requests={name: row[name] for name in REQUEST_FACTS},
         unverified=frozenset(row.get("unverified", ())),
         source=row["source"],
     )

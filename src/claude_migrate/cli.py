@@ -54,6 +54,7 @@ def _settings(options: dict, config: FileConfig) -> Settings:
         select=_codes(options.get("select")) or config.get("select", ("CM",)),
         ignore=_codes(options.get("ignore")) or config.get("ignore", ()),
         unsafe_fixes=options.get("unsafe_fixes") or config.get("unsafe-fixes", False),
+        preview=options.get("preview") or config.get("preview", False),
         successors=config.get("successors", ()),
     )
 
@@ -64,6 +65,10 @@ def _settings_options(func: Callable) -> Callable:
             click.option("--target", type=click.Choice(TARGETS), help=f"Generation to migrate to (default {DEFAULT_TARGET})."),
             click.option("--today", metavar="YYYY-MM-DD", help="Judge lifecycle on this date (env CLAUDE_MIGRATE_TODAY)."),
             click.option("--config", "config_path", type=click.Path(dir_okay=False), help="A pyproject.toml to read."),
+            click.option(
+                "--preview", is_flag=True, default=None,
+                help="Also report on facts the catalog marks unverified (3P or conflicting sources).",
+            ),
         ]
     ):
         func = decorator(func)

@@ -44,9 +44,9 @@ def _validate(table: dict, where: Path) -> dict:
             values[key] = str(value)
         elif key in ("select", "ignore", "exclude", "extend-exclude"):
             values[key] = _strings(key, value, where)
-        elif key == "unsafe-fixes":
+        elif key in ("unsafe-fixes", "preview"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: `unsafe-fixes` must be true or false")
+                raise ConfigError(f"{where}: `{key}` must be true or false")
             values[key] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):

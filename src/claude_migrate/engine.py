@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
+import warnings
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -34,22 +38,32 @@ from claude_migrate.source import Source, SourceError
 MAX_PASSES = 10
 
 
+#: Every request site holds one of these: a Claude model, a ``.messages.`` call, batch params.
+REQUEST_TOKENS = (b"claude", b"messages", b"custom_id")
+
+
 @lru_cache(maxsize=8)
-def prefilter_tokens(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[bytes, ...]:
-    """The byte strings one of which a file needs for a selected rule to fire (built once per
-    selection, from the rules and the catalog)."""
+def prefilter_tokens(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """The byte strings one of which a file needs for a selected rule to fire: (tokens enough
+    alone, tokens that count only beside one of REQUEST_TOKENS). Built once per selection,
+    from the rules and the catalog."""
     catalog = load()
     settings = Settings(select=select, ignore=ignore)
     # With only CM000 selected, parse the files some rule would parse: those are the ones checked.
     checkers = [c for c in CHECKERS if _active(c, settings)] or CHECKERS
-    return tuple(sorted({t.encode() for c in checkers for t in c.prefilter_tokens(catalog)}))
+    alone = {t.encode() for c in checkers if not c.needs_request for t in c.prefilter_tokens(catalog)}
+    with_request = {t.encode() for c in checkers if c.needs_request for t in c.prefilter_tokens(catalog)}
+    return tuple(sorted(alone)), tuple(sorted(with_request - alone))
 
 
 def can_match(data: bytes, settings: Settings) -> bool:
     """Whether a file's bytes contain any text a selected rule needs; if not, skip parsing.
     A substring test per token: CPython's fast search is several times quicker here than one
     regular expression of alternatives, which tries every token at every position."""
-    return any(token in data for token in prefilter_tokens(settings.select, settings.ignore))
+    alone, with_request = prefilter_tokens(settings.select, settings.ignore)
+    if any(token in data for token in alone):
+        return True
+    return any(token in data for token in with_request) and any(token in data for token in REQUEST_TOKENS)
 
 
 def _active(checker, settings: Settings) -> bool:
@@ -61,10 +75,18 @@ def unparseable(message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(rule.code, rule.name, rule.severity, message, 0, 0, None, line, column, line, column)
 
 
+def parse_quietly(text: str, name: str, flags: int = 0) -> ast.AST:
+    """CPython's parse of the user's code, without printing the SyntaxWarnings it may have
+    (they are the user's, and would land in our report's stream)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile(text, name, "exec", flags=ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+
+
 def _parse_failure(text: str) -> Finding:
     """CPython's own message and position for a file LibCST cannot parse."""
     try:
-        compile(text, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        parse_quietly(text, "<file>")
     except SyntaxError as exc:
         return unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
     except (ValueError, RecursionError, MemoryError) as exc:
@@ -82,7 +104,7 @@ def _too_deep(text: str) -> bool:
     if max(map(len, text.splitlines()), default=0) < LONG_LINE:
         return False
     try:
-        ast.parse(text)
+        parse_quietly(text, "<file>")
     except RecursionError:
         return True
     except (SyntaxError, ValueError, MemoryError):
@@ -166,7 +188,7 @@ def run_fixes(text: str, lint: Callable[[str], list[Finding]], unsafe: bool, fix
 
 def _compiles(text: str) -> bool:
     try:
-        compile(text, "<fixed>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        parse_quietly(text, "<fixed>", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -299,6 +321,27 @@ class WriteError(Exception):
     pass
 
 
+@contextlib.contextmanager
+def _interrupts_deferred():
+    """Hold Ctrl-C and SIGTERM until the block is done: a write is short, and the interrupt
+    then lands between two files, not inside one. (Python runs signal handlers in the main
+    thread whichever thread the signal reaches, so swapping the handlers is enough; blocking
+    the signal would not be, with the worker pool's threads running.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda signum, frame: held.append(signum)) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if held:
+        raise KeyboardInterrupt
+
+
 def write_atomic(path: Path, original: bytes, new: bytes) -> None:
     """Replace ``path`` with ``new`` by rename, keeping its mode; refuse if it changed since read."""
     try:
@@ -308,16 +351,17 @@ def write_atomic(path: Path, original: bytes, new: bytes) -> None:
         if not mode & 0o222:
             raise WriteError("the file is read-only; nothing was written")
         target = path.resolve()
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(new)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode & 0o7777)
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        with _interrupts_deferred():  # Ctrl-C between mkstemp and its cleanup would leave the temp
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(new)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(temp, mode & 0o7777)
+                os.replace(temp, target)
+            except BaseException:
+                os.unlink(temp)
+                raise
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror or exc}; nothing was written") from None

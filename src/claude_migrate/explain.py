@@ -39,4 +39,25 @@ def render(rule: type[Rule]) -> str:
     out += ["", "## Fix safety", rule.fix_safety]
     if rule.sources:
         out += ["", "## Facts", rule.sources]
+    if rule.fact:
+        out += ["", *_catalog_fact(rule.fact)]
     return "\n".join(out)
+
+
+def _catalog_fact(name: str) -> list[str]:
+    """The catalog fact a rule reads: what it means, its source keys, and its value per model
+    (from the data, so a new model shows up here as soon as it is in the catalog)."""
+    from claude_migrate.catalog import load
+
+    catalog = load()
+    fact = catalog.facts[name]
+    lines = [f"Catalog fact `{name}`: {fact['meaning']} (source: {fact['source']})."]
+    by_value: dict[str, list[str]] = {}
+    for model in catalog.models:
+        mark = "?" if name in model.unverified else ""
+        by_value.setdefault(model.requests[name], []).append(model.id + mark)
+    for value, ids in by_value.items():
+        meaning = fact.get(value)
+        lines.append(f"- {value}" + (f": {meaning}" if isinstance(meaning, str) else "") + f". {', '.join(ids)}")
+    lines.append("'?': unverified (3P or conflicting sources); reported only with --preview.")
+    return lines

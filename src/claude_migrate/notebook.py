@@ -9,13 +9,12 @@ escaping, trailing newline), and only if that layout reproduces the original fil
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from dataclasses import dataclass
 
 from claude_migrate.catalog import load
-from claude_migrate.engine import can_match, finish_result, lint_text, run_fixes, unparseable
+from claude_migrate.engine import can_match, finish_result, lint_text, parse_quietly, run_fixes, unparseable
 from claude_migrate.findings import FileResult
 from claude_migrate.findings import Finding
 from claude_migrate.settings import Settings
@@ -141,7 +140,7 @@ def _freeze_broken_cells(cells: list[Cell]) -> list[Finding]:
     findings = []
     for cell in cells:
         try:
-            compile(cell.text, "<cell>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            parse_quietly(cell.text, "<cell>")
         except SyntaxError as exc:
             finding = unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
         except (ValueError, RecursionError, MemoryError) as exc:

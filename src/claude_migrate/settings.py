@@ -25,6 +25,8 @@ class Settings:
     #: A test file: tests pin models on purpose and compare them with recorded replies the
     #: tool cannot see, so every fix there is unsafe.
     test_file: bool = False
+    #: Also report on facts the catalog marks unverified (3P or conflicting sources).
+    preview: bool = False
 
     def selects(self, code: str) -> bool:
         """The most specific matching prefix decides; on a tie, ignore wins (as in ruff)."""

@@ -62,6 +62,8 @@ class Rule:
     why: ClassVar[str]
     fix_safety: ClassVar[str]
     sources: ClassVar[str] = ""
+    #: The per-model catalog fact the rule reads (``explain`` lists its value for each model).
+    fact: ClassVar[str | None] = None
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 
@@ -73,6 +75,8 @@ class Checker(cst.BatchableCSTVisitor):
     rules: ClassVar[tuple[type[Rule], ...]]
     #: Text one of which a file must contain for this checker to find anything in it.
     tokens: ClassVar[tuple[str, ...]] = ()
+    #: The checker reads request sites only: the file must also hold one of REQUEST_TOKENS.
+    needs_request: ClassVar[bool] = False
 
     @classmethod
     def prefilter_tokens(cls, catalog: Catalog) -> tuple[str, ...]:

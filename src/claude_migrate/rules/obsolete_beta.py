@@ -79,7 +79,7 @@ class ObsoleteBeta(Rule):
 def beta_is_live(beta: Beta, model: Model, thinking: str | None, today) -> bool:
     if beta.ga is not None and today < beta.ga:
         return True
-    if model.id in beta.works_on:
+    if model.id in beta.works_on and (beta.works_until is None or today <= beta.works_until):
         return beta.needs_thinking is None or thinking in (beta.needs_thinking, UNKNOWN)
     return False
 

@@ -1,0 +1,99 @@
+"""CM601 prefill-unsupported: a request whose literal messages end with the assistant's turn."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from claude_migrate.analysis import RequestSite, dict_entries, string_value
+from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.request_facts import every_model
+
+
+class PrefillUnsupported(Rule):
+    code = "CM601"
+    name = "prefill-unsupported"
+    severity = "error"
+    fix = "none"
+    summary = "the messages end with an assistant turn (prefill) on a model that rejects it"
+    what = (
+        "Finds a request whose literal `messages` list ends with an `assistant` message (a "
+        "prefill) on a model that rejects prefill with a 400: Opus 4.6, Sonnet 4.6 and later "
+        "(the catalog's `prefill` fact), or with thinking on, which no model allows. Judged on "
+        "the model after the CM1xx fix."
+    )
+    why = "The request fails with a 400."
+    fix_safety = (
+        "No fix: the replacement (structured outputs, an instruction in the system prompt, or "
+        "the hint moved into the user turn) changes what the model is asked."
+    )
+    sources = "api-changes.md §6.2 (D-WN46, D-WNS5, D-MIG, D-M:haiku-5-5), §3.3 (D-THINK)"
+    fact = "prefill"
+    valid = (
+        valid('client.messages.create(model="claude-opus-4-6", messages=[{"role": "user", "content": "Hi"}])'),
+        valid(
+            'client.messages.create(model="claude-haiku-4-5-20251001", max_tokens=64, messages=[\n'
+            '    {"role": "user", "content": "Name a colour."},\n'
+            '    {"role": "assistant", "content": "The colour is"},\n'
+            "])"
+        ),
+        valid('chat.send(model="gpt-4o", messages=[{"role": "assistant", "content": "Sure:"}])'),
+        valid(
+            'client.messages.create(model="claude-opus-4-6", messages=history + [{"role": "assistant", "content": "{"}])'
+        ),
+    )
+    invalid = (
+        invalid(
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[\n'
+            '    {"role": "user", "content": "Reply in JSON."},\n'
+            '    {"role": "assistant", "content": "{"},\n'
+            "])",
+            at=[(3, 5)],
+        ),
+        invalid(
+            'MODEL = "claude-opus-4-7"\n'
+            'params = {"model": MODEL, "max_tokens": 64, "messages": [{"role": "assistant", "content": "{"}]}\n'
+            "client.messages.create(**params)",
+            at=[(2, 58)],
+        ),
+        invalid(
+            "def ask(client, model):\n"
+            '    return client.messages.create(model=model, messages=[{"role": "assistant", "content": "{"}])',
+            at=[(2, 58)],
+        ),
+        invalid(
+            'client.messages.create(model="claude-haiku-4-5-20251001", max_tokens=4000,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 2000},\n'
+            '    messages=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Well"}])',
+            at=[(3, 50)],
+        ),
+    )
+
+
+class PrefillChecker(Checker):
+    rules = (PrefillUnsupported,)
+    tokens = ("assistant",)
+    needs_request = True
+
+    def check_request(self, site: RequestSite) -> None:
+        messages = site.value("messages")
+        if not isinstance(messages, cst.List) or not messages.elements:
+            return
+        last = messages.elements[-1]
+        if not isinstance(last, cst.Element) or not isinstance(last.value, cst.Dict):
+            return
+        role = dict_entries(last.value).get("role")
+        if role is None or string_value(role.value) != "assistant":
+            return
+        where = every_model(site, self.ctx, "prefill", lambda value: value == "rejected")
+        if where is not None:
+            reason = f"{where} rejects prefill with a 400"
+        elif site.thinking_after_fixes() in ("enabled", "adaptive"):
+            reason = "no model accepts prefill while thinking is on (a 400)"
+        else:
+            return
+        self.ctx.report(
+            PrefillUnsupported,
+            last.value,
+            f"The messages end with an assistant turn (prefill): {reason}; ask for the format with "
+            "output_config.format or the system prompt instead",
+        )

@@ -1,0 +1,86 @@
+"""CM604 thinking-with-sampling: sampling parameters that thinking does not allow."""
+
+from __future__ import annotations
+
+from claude_migrate.analysis import RequestSite
+from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.request_facts import every_model, number, set_params
+from claude_migrate.rules.sampling import SAMPLING
+
+
+class ThinkingWithSampling(Rule):
+    code = "CM604"
+    name = "thinking-with-sampling"
+    severity = "error"
+    fix = "none"
+    summary = "temperature or top_k with manual thinking, or top_p outside 0.95-1 with thinking"
+    what = (
+        'Finds `temperature` or `top_k` set together with manual thinking (`{"type": "enabled"}`), '
+        "and a literal `top_p` outside 0.95-1 with thinking on, on models that still accept "
+        "sampling parameters (before Opus 4.7; later ones reject them all: CM602). Judged on the "
+        "request as it will be after the CM1xx and CM301 fixes."
+    )
+    why = "The request fails with a 400."
+    fix_safety = "No fix: whether to keep thinking or the sampling setting is the user's choice."
+    sources = "api-changes.md §3.3 (D-THINK; D-RN 2025-05-22), §6.1"
+    fact = "sampling"
+    valid = (
+        valid(
+            'client.messages.create(model="claude-sonnet-4-5-20250929", max_tokens=4000, temperature=0.3, messages=[])',
+            args=("--target", "4.5"),
+        ),
+        valid(
+            'client.messages.create(model="claude-sonnet-4-5-20250929", max_tokens=4000, top_p=0.97,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 2000}, messages=[])',
+            args=("--target", "4.5"),
+        ),
+        valid('llm.generate(model="gpt-4o", temperature=0.3, thinking={"type": "enabled", "budget_tokens": 2000})'),
+    )
+    invalid = (
+        invalid(
+            'client.messages.create(model="claude-sonnet-4-5-20250929", max_tokens=4000, temperature=0.3,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 2000}, messages=[])',
+            at=[(1, 77)],
+            args=("--target", "4.5"),
+        ),
+        invalid(
+            'MODEL = "claude-haiku-4-5-20251001"\n'
+            'params = {"model": MODEL, "max_tokens": 4000, "top_k": 20, "thinking": {"type": "enabled", "budget_tokens": 2000}}',
+            at=[(2, 47)],
+            args=("--target", "4.5"),
+        ),
+        invalid(
+            "def ask(client, model):\n"
+            '    return client.messages.create(model=model, top_p=0.5, thinking={"type": "adaptive"}, messages=[])',
+            at=[(2, 48)],
+        ),
+    )
+
+
+class ThinkingSamplingChecker(Checker):
+    rules = (ThinkingWithSampling,)
+    tokens = SAMPLING
+    needs_request = True
+
+    def check_request(self, site: RequestSite) -> None:
+        kind = site.thinking_after_fixes()
+        present = set_params(site, SAMPLING)
+        if kind not in ("enabled", "adaptive") or not present:
+            return
+        ctx = self.ctx
+        # Judged with the unverified values too: they are unverified only as to *which* of the
+        # two restricted kinds a model has, and thinking restricts both the same way.
+        where = every_model(site, ctx, "sampling", lambda value: value != "defaults_only", preview=True)
+        if where is None:
+            return
+        facts = ctx.catalog.facts["thinking_sampling"]
+        if kind == "enabled":
+            for name in facts["incompatible_with_manual_thinking"]:
+                if name in present:
+                    message = f"`{name}` cannot be set with manual thinking on {where} (a 400)"
+                    ctx.report(ThinkingWithSampling, present[name][0], message)
+        low, high = facts["top_p_range"]
+        top_p = number(present["top_p"][1]) if "top_p" in present else None
+        if top_p is not None and not low <= top_p <= high:
+            message = f"with thinking on, `top_p` must be between {low} and {high} on {where} (a 400)"
+            ctx.report(ThinkingWithSampling, present["top_p"][0], message)
