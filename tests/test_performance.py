@@ -77,11 +77,14 @@ def test_fix_without_a_second_lint_reports_what_a_second_lint_would(name, data, 
 
 def test_prefilter_tokens_come_from_the_catalog_and_the_selection():
     catalog = load()
-    assert prefilter_tokens(("CM201",), ()) == (tuple(sorted(name.encode() for name in catalog.betas)), ())
-    assert prefilter_tokens(("CM401",), ()) == ((catalog.text_editor["legacy_name"].encode(),), ())
-    assert b"claude" in prefilter_tokens(("CM",), ())[0]
-    assert b"claude" not in prefilter_tokens(("CM",), ("CM1",))[0]
-    assert prefilter_tokens(("CM602", "CM604"), ()) == ((), (b"temperature", b"top_k", b"top_p"))
+    assert prefilter_tokens(("CM201",), ()) == ((tuple(sorted(name.encode() for name in catalog.betas)), ()),)
+    assert prefilter_tokens(("CM401",), ()) == (((catalog.text_editor["legacy_name"].encode(),), ()),)
+    assert b"claude" in prefilter_tokens(("CM",), ())[0][0]
+    assert b"claude" not in prefilter_tokens(("CM",), ("CM1",))[0][0]
+    assert prefilter_tokens(("CM602", "CM604"), ()) == (
+        ((), ()),
+        ((b"temperature", b"top_k", b"top_p"), (b"claude", b"messages", b"custom_id")),
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,10 +93,11 @@ def test_prefilter_tokens_come_from_the_catalog_and_the_selection():
         (b"x = dict(temperature=0.5)\n", False),  # a sampling parameter, but no request anywhere
         (b"client.messages.create(model=m, temperature=0.5)\n", True),
         (b'params = {"model": "claude-opus-4-7", "top_k": 5}\n', True),
+        (b"completions = readline.get_completions()\n", False),  # CM606 needs anthropic or claude
     ],
 )
-def test_request_rules_need_a_request_token_too(data, matches):
-    assert can_match(data, settings("--select", "CM602")) is matches
+def test_common_word_tokens_need_their_context_too(data, matches):
+    assert can_match(data, settings("--select", "CM602,CM606")) is matches
 
 
 def test_a_file_without_any_token_is_not_parsed(monkeypatch):

@@ -29,6 +29,7 @@ PROVIDER_PREFIXES = ("bedrock/converse/", "bedrock/", "vertex_ai/", "anthropic/"
 BEDROCK_REGIONS = ("global", "us", "eu", "apac", "jp", "au")
 
 
+@lru_cache(maxsize=None)
 def generation_key(generation: str) -> tuple[int, ...]:
     return tuple(int(part) for part in generation.split("."))
 

@@ -7,10 +7,9 @@ import difflib
 from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
-from libcst.metadata.span_provider import CodeSpan
 
 from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
-from claude_migrate.traversal import SpanTable, traverse
+from claude_migrate.traversal import Spans, traverse
 
 if TYPE_CHECKING:
     from claude_migrate.analysis import Analysis
@@ -90,33 +89,30 @@ class FileContext:
         self.settings = settings
         self.catalog = catalog
         self.findings: list[Finding] = []
-        self._spans: dict[cst.CSTNode, CodeSpan] | None = None  # complete once the walk is done
+        self._spans: Spans | None = None  # complete once the walk is done
         self._map: _OffsetMap | None = None
         self.analysis: Analysis  # set by the engine before the traversal
 
     # -- positions -------------------------------------------------------------------------
     def walk(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
         """The file's one traversal: every visitor's hooks, and every node's span."""
-        table = SpanTable()
-        generated = traverse(self.module, visitors, table)
+        spans, generated = traverse(self.module, visitors)
         if self._spans is None:
-            self._set_spans(table._computed, generated)
+            self._set_spans(spans, generated)
 
-    def _resolve_spans(self) -> dict[cst.CSTNode, CodeSpan]:
+    def _resolve_spans(self) -> Spans:
         """Spans asked for during the walk, before it reached the node: a code generation pass
         of its own (correct, but as costly as the walk; hooks should ask for spans later)."""
-        table = SpanTable()
-        self._set_spans(table._computed, traverse(self.module, (), table))
+        self._set_spans(*traverse(self.module))
         return self._spans
 
-    def _set_spans(self, spans: dict[cst.CSTNode, CodeSpan], generated: str) -> None:
+    def _set_spans(self, spans: Spans, generated: str) -> None:
         self._spans, self._generated = spans, generated
         if generated != self.text:
             self._map = _OffsetMap(generated, self.text)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
-        s = (self._spans or self._resolve_spans())[node]
-        start, end = s.start, s.start + s.length
+        start, end = (self._spans or self._resolve_spans())[id(node)]
         if self._map is None:
             return start, end
         mapped = self._map(start), self._map(end)

@@ -38,32 +38,33 @@ from claude_migrate.source import Source, SourceError
 MAX_PASSES = 10
 
 
-#: Every request site holds one of these: a Claude model, a ``.messages.`` call, batch params.
-REQUEST_TOKENS = (b"claude", b"messages", b"custom_id")
-
-
 @lru_cache(maxsize=8)
-def prefilter_tokens(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
-    """The byte strings one of which a file needs for a selected rule to fire: (tokens enough
-    alone, tokens that count only beside one of REQUEST_TOKENS). Built once per selection,
-    from the rules and the catalog."""
+def prefilter_tokens(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[tuple[tuple[bytes, ...], tuple[bytes, ...]], ...]:
+    """(tokens, context) pairs: a file can match a selected rule only if it holds one of the
+    tokens and, when there is a context, one of its texts too. The first pair has no context.
+    Built once per selection, from the rules and the catalog."""
     catalog = load()
     settings = Settings(select=select, ignore=ignore)
     # With only CM000 selected, parse the files some rule would parse: those are the ones checked.
     checkers = [c for c in CHECKERS if _active(c, settings)] or CHECKERS
-    alone = {t.encode() for c in checkers if not c.needs_request for t in c.prefilter_tokens(catalog)}
-    with_request = {t.encode() for c in checkers if c.needs_request for t in c.prefilter_tokens(catalog)}
-    return tuple(sorted(alone)), tuple(sorted(with_request - alone))
+    groups: dict[tuple[str, ...], set[str]] = {(): set()}
+    for checker in checkers:
+        groups.setdefault(checker.context, set()).update(checker.prefilter_tokens(catalog))
+    alone = groups[()]
+    return tuple(
+        (tuple(sorted(t.encode() for t in tokens if context == () or t not in alone)), tuple(c.encode() for c in context))
+        for context, tokens in sorted(groups.items())
+    )
 
 
 def can_match(data: bytes, settings: Settings) -> bool:
     """Whether a file's bytes contain any text a selected rule needs; if not, skip parsing.
     A substring test per token: CPython's fast search is several times quicker here than one
     regular expression of alternatives, which tries every token at every position."""
-    alone, with_request = prefilter_tokens(settings.select, settings.ignore)
-    if any(token in data for token in alone):
-        return True
-    return any(token in data for token in with_request) and any(token in data for token in REQUEST_TOKENS)
+    return any(
+        any(token in data for token in tokens) and (not context or any(text in data for text in context))
+        for tokens, context in prefilter_tokens(settings.select, settings.ignore)
+    )
 
 
 def _active(checker, settings: Settings) -> bool:

@@ -68,6 +68,10 @@ class Rule:
     invalid: ClassVar[tuple[Example, ...]] = ()
 
 
+#: Every request site holds one of these: a Claude model, a ``.messages.`` call, batch params.
+REQUEST_CONTEXT = ("claude", "messages", "custom_id")
+
+
 class Checker(cst.BatchableCSTVisitor):
     """Finds one or more rules. ``visit_*`` methods run in the file's single traversal;
     ``check_request`` runs once per request site and ``finish`` once per file, after it."""
@@ -75,8 +79,8 @@ class Checker(cst.BatchableCSTVisitor):
     rules: ClassVar[tuple[type[Rule], ...]]
     #: Text one of which a file must contain for this checker to find anything in it.
     tokens: ClassVar[tuple[str, ...]] = ()
-    #: The checker reads request sites only: the file must also hold one of REQUEST_TOKENS.
-    needs_request: ClassVar[bool] = False
+    #: When the tokens are common words: text one of which the file must also contain.
+    context: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def prefilter_tokens(cls, catalog: Catalog) -> tuple[str, ...]:

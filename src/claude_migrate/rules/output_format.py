@@ -6,7 +6,7 @@ import libcst as cst
 
 from claude_migrate.analysis import RequestSite, dict_entries
 from claude_migrate.findings import Edit
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
 from claude_migrate.rules.request_facts import index_of
 
 #: The request methods whose `output_format` is the beta's dict (parse() and stream() take a model class).
@@ -69,7 +69,7 @@ class OutputFormatMoved(Rule):
 class OutputFormatChecker(Checker):
     rules = (OutputFormatMoved,)
     tokens = ("output_format",)
-    needs_request = True
+    context = REQUEST_CONTEXT
 
     def check_request(self, site: RequestSite) -> None:
         entry = site.params.get("output_format")

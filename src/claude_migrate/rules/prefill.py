@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from claude_migrate.analysis import RequestSite, dict_entries, string_value
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
 from claude_migrate.rules.request_facts import every_model
 
 
@@ -72,7 +72,7 @@ class PrefillUnsupported(Rule):
 class PrefillChecker(Checker):
     rules = (PrefillUnsupported,)
     tokens = ("assistant",)
-    needs_request = True
+    context = REQUEST_CONTEXT
 
     def check_request(self, site: RequestSite) -> None:
         messages = site.value("messages")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claude_migrate.analysis import RequestSite
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
 from claude_migrate.rules.request_facts import every_model, index_of, number, set_params
 
 SAMPLING = ("temperature", "top_p", "top_k")
@@ -70,7 +70,7 @@ class SamplingConflict(Rule):
 class SamplingChecker(Checker):
     rules = (SamplingConflict,)
     tokens = SAMPLING
-    needs_request = True
+    context = REQUEST_CONTEXT
 
     def check_request(self, site: RequestSite) -> None:
         present = set_params(site, SAMPLING)

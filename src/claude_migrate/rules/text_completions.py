@@ -61,6 +61,7 @@ class TextCompletionsRemoved(Rule):
 class TextCompletionsChecker(Checker):
     rules = (TextCompletionsRemoved,)
     tokens = ("completions", *PROMPT_CONSTANTS)
+    context = ("anthropic", "claude")  # the evidence the rule needs (the constants come from anthropic)
 
     def __init__(self, ctx):
         super().__init__(ctx)

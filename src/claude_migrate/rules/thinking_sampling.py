@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claude_migrate.analysis import RequestSite
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
 from claude_migrate.rules.request_facts import every_model, number, set_params
 from claude_migrate.rules.sampling import SAMPLING
 
@@ -60,7 +60,7 @@ class ThinkingWithSampling(Rule):
 class ThinkingSamplingChecker(Checker):
     rules = (ThinkingWithSampling,)
     tokens = SAMPLING
-    needs_request = True
+    context = REQUEST_CONTEXT
 
     def check_request(self, site: RequestSite) -> None:
         kind = site.thinking_after_fixes()
