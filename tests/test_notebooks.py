@@ -200,3 +200,15 @@ def test_a_crlf_notebook_is_fixed_and_keeps_crlf(project):
     path.write_bytes(dump(notebook()).replace(b"\n", b"\r\n"))
     assert run("fix", *PINNED, "nb.ipynb", cwd=project)[0] == 0
     assert path.read_bytes() == dump(fixed_notebook()).replace(b"\n", b"\r\n")
+
+
+def test_the_prefilter_reads_the_cells_not_the_escaped_json(tmp_path):
+    """In the notebook's JSON the quotes of '"adaptive"' are escaped; the cells' code has them."""
+    nb = notebook()
+    nb["cells"] = [{
+        "cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+        "source": ["client.messages.create(model=MODEL, max_tokens=64, thinking={\"type\": \"adaptive\"}, messages=[])"],
+    }]
+    (tmp_path / "nb.ipynb").write_bytes(dump(nb))
+    code, out, _ = run("check", "--today", "2026-11-24", "--target", "4.5", "--no-cache", "nb.ipynb", cwd=tmp_path)
+    assert code == 1 and "nb.ipynb:cell 1:1:52: CM302" in out

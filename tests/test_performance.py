@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,40 @@ def test_startup_imports_nothing_a_run_does_not_need():
     probe = f"import sys, claude_migrate.cli; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_file_checked_as_a_test_file_and_as_a_plain_file_is_cached_apart(tmp_path):
+    """Whether a file is a test file depends on the path it was named by, and decides the
+    safety of every fix: the cache keys it too."""
+    (tmp_path / "tests").mkdir()
+    app = tmp_path / "tests" / "app.py"
+    app.write_text(OLD)
+    stale = 1_600_000_000
+    os.utime(app, (stale, stale))
+    assert run("check", *PINNED, "tests/app.py", cwd=tmp_path)[0] == 1  # a test file: the fix is unsafe
+    assert run("fix", *PINNED, "app.py", cwd=tmp_path / "tests")[0] == 0  # not one here: fixed
+    assert app.read_text() == OLD.replace("claude-3-opus-20240229", "claude-opus-4-6")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="POSIX signals")
+def test_an_interrupt_during_a_write_waits_for_its_end_and_keeps_its_handler(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("x = 1\n")
+    real_replace = os.replace
+
+    def replace_then_interrupt(src, dst):
+        os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of the write
+        real_replace(src, dst)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine.os, "replace", replace_then_interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            engine.write_atomic(path, b"x = 1\n", b"x = 2\n")
+        assert path.read_text() == "x = 2\n"  # the write finished first
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # e.g. under nohup
+        try:
+            engine.write_atomic(path, b"x = 2\n", b"x = 3\n")  # the held signal stays ignored
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    assert path.read_text() == "x = 3\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]

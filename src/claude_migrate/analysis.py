@@ -57,14 +57,18 @@ def string_value(node: cst.CSTNode | None) -> str | None:
 
 
 def is_text_completion(node: cst.CSTNode) -> bool:
-    """``<anything>.completions.create(...)``: the legacy Text Completions API (or a look-alike)."""
-    return (
+    """``<anything>.completions.create(...)``, not ``.chat.completions``: the legacy Text
+    Completions API (or a look-alike: the caller decides on the evidence)."""
+    if not (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
         and node.func.attr.value == "create"
         and isinstance(node.func.value, cst.Attribute)
         and node.func.value.attr.value == "completions"
-    )
+    ):
+        return False
+    receiver = node.func.value.value
+    return not (isinstance(receiver, cst.Attribute) and receiver.attr.value == "chat")
 
 
 def int_value(node: cst.CSTNode | None) -> int | None:
@@ -496,6 +500,12 @@ class Analysis(cst.BatchableCSTVisitor):
         self._demote_models_matched_elsewhere()
         self._keep_text_completion_models()
         self.sites = [site for site in self._candidate_sites if site.is_claude]
+
+    def release(self) -> None:
+        """Break the file's reference cycles (sites and the context point back here), so the
+        parse tree is freed as soon as the file is done, not at the next full collection."""
+        self.sites, self._candidate_sites, self.literals = [], [], {}
+        self.ctx.analysis = None
 
     def _keep_text_completion_models(self) -> None:
         """No current model serves the Text Completions API: a model ID in a

@@ -9,7 +9,6 @@ import ast
 import bisect
 import contextlib
 import os
-import re
 import signal
 import stat
 import tempfile
@@ -31,7 +30,7 @@ from claude_migrate.context import FileContext, SpanError
 from claude_migrate.findings import Edit, FileResult, Finding, Fix, apply_edits, choose_fixes
 from claude_migrate.rules import CHECKERS
 from claude_migrate.rules.unparseable import UnparseableFile
-from claude_migrate.settings import Settings
+from claude_migrate.settings import Settings, for_path
 from claude_migrate.source import Source, SourceError
 
 #: A fix pass that still finds something to fix after this many passes is a bug in a rule.
@@ -133,6 +132,13 @@ def lint_text(source: Source, settings: Settings, catalog: Catalog | None = None
 def _lint_module(source: Source, module: cst.Module, settings: Settings, catalog: Catalog) -> list[Finding]:
     ctx = FileContext(source, module, settings, catalog)
     analysis = ctx.analysis = Analysis(ctx)
+    try:
+        return _run_rules(ctx, analysis, source, settings)
+    finally:
+        analysis.release()  # its request sites point back at it: free the tree without the GC
+
+
+def _run_rules(ctx: FileContext, analysis: Analysis, source: Source, settings: Settings) -> list[Finding]:
     checkers = [checker(ctx) for checker in CHECKERS if _active(checker, settings)]
     ctx.walk([analysis, *checkers])
     analysis.finish()
@@ -278,17 +284,6 @@ def _check_file(data: bytes, display: str, settings: Settings, fix: bool) -> Fil
     return finish_result(result, outcome.findings)
 
 
-#: Test files by the conventions of pytest and unittest.
-_TEST_PATH = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])(test_[^/\\]*|[^/\\]*_test|conftest)\.(py|ipynb)$")
-
-
-def for_path(settings: Settings, display: str) -> Settings:
-    """The settings for one file: in a test file every fix is unsafe."""
-    if _TEST_PATH.search(display) and not settings.test_file:
-        return replace(settings, test_file=True)
-    return settings
-
-
 def finish_result(result: FileResult, findings: list[Finding]) -> FileResult:
     for finding in findings:
         finding.path = result.display
@@ -339,8 +334,8 @@ def _interrupts_deferred():
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    if held:
-        raise KeyboardInterrupt
+        for signum in held:  # now, to whatever handled it before (it may ignore it)
+            signal.raise_signal(signum)
 
 
 def write_atomic(path: Path, original: bytes, new: bytes) -> None:

@@ -161,12 +161,13 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
         nb = json.loads(text)
         if not isinstance(nb, dict) or "cells" not in nb:
             raise NotANotebook("no 'cells' (nbformat 3 and older are not supported)")
-        if not _is_python(nb) or not can_match(data, settings):
+        if not _is_python(nb):
             return result
         cells = _cells(nb)
     except (UnicodeDecodeError, json.JSONDecodeError, NotANotebook) as exc:
         return finish_result(result, [unparseable(f"not a readable notebook: {exc}")])
-    if not cells:
+    # On the cells' code, not the JSON, which escapes the quotes of a token like '"adaptive"'.
+    if not cells or not can_match("".join(cell.text for cell in cells).encode(), settings):
         return result
     catalog = load()
 

@@ -12,14 +12,13 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, replace
-from itertools import islice
 from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import Callable, Iterator
 
 from claude_migrate.cache import Cache, Entry, file_stat
 from claude_migrate.findings import FileResult
-from claude_migrate.settings import Settings
+from claude_migrate.settings import Settings, for_path
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -54,7 +53,7 @@ def run_files(
     hits: list[FileResult | None] = []
     stats: list = []
     for item in items:
-        settings = settings_for(item.display)
+        settings = for_path(settings_for(item.display), item.display)  # the cache key includes test_file
         entry = cache.get(item, settings) if cache else None
         usable = entry is not None and not (fix and _fixable(entry, settings))
         stat = file_stat(item.path) if cache else None
@@ -112,14 +111,14 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
     chunks = deque(tasks[i:i + size] for i in range(0, len(tasks), size))
     while chunks:
         pool = _pool(min(jobs, len(chunks)))
+        window: deque = deque()
         try:
             # A bounded window of chunks in flight: results stream back in order, memory stays flat.
-            window = deque(pool.submit(run_chunk, chunk) for chunk in islice(chunks, jobs * 4))
-            while window:
+            while chunks:
                 try:
-                    results = window[0].result()
-                    if len(chunks) > len(window):
+                    while len(window) < min(jobs * 4, len(chunks)):
                         window.append(pool.submit(run_chunk, chunks[len(window)]))
+                    results = window[0].result()
                 except BrokenProcessPool:
                     break  # a worker died (a crash in native code): isolate the chunks in flight
                 window.popleft()

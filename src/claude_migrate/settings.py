@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 DEFAULT_TARGET = "4.6"
 #: Generations ``--target`` accepts, in the contract's order. Here, not in the catalog module,
@@ -36,3 +37,14 @@ class Settings:
 
     def successor_override(self, model_id: str) -> str | None:
         return dict(self.successors).get(model_id)
+
+
+#: Test files by the conventions of pytest and unittest.
+_TEST_PATH = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])(test_[^/\\]*|[^/\\]*_test|conftest)\.(py|ipynb)$")
+
+
+def for_path(settings: Settings, display: str) -> Settings:
+    """The settings for one file: in a test file every fix is unsafe."""
+    if _TEST_PATH.search(display) and not settings.test_file:
+        return replace(settings, test_file=True)
+    return settings

@@ -31,8 +31,10 @@ class OutputFormatMoved(Rule):
         "deprecated, accepted only for a transition period, and the Python SDK 1.0 rejects it."
     )
     fix_safety = (
-        "Safe: the same format, under its GA name. No fix when `output_config` is not a literal "
-        "dict or already has a `format`, or when the move would delete a comment (unsafe)."
+        "Safe: the same format, under its GA name (the SDK needs `output_config`, from its "
+        "2026-01-29 releases on; SDK 1.0 rejects `output_format`). Unsafe when the request also "
+        "spreads `**` arguments (they may hold an `output_config`) or when the move would delete "
+        "a comment. No fix when `output_config` is not a literal dict or already has a `format`."
     )
     sources = "api-changes.md §6.4, §6.12 (D-SO, D-RN, SDK-MIG1)"
     valid = (
@@ -42,6 +44,11 @@ class OutputFormatMoved(Rule):
         valid('report.render(model="gpt-4o", output_format={"type": "html"})'),
     )
     invalid = (
+        invalid(
+            'client.messages.create(model="claude-opus-4-6", output_format={"type": "json_schema"}, **common)',
+            at=[(1, 49)],
+            unsafe_fixed='client.messages.create(model="claude-opus-4-6", output_config={"format": {"type": "json_schema"}}, **common)',
+        ),
         invalid(
             'client.beta.messages.create(model="claude-opus-4-6", max_tokens=1024, messages=[],\n'
             '    output_format={"type": "json_schema", "schema": SCHEMA})',
@@ -82,6 +89,11 @@ class OutputFormatChecker(Checker):
         quote = _quote(site, value)
         message = 'output_format is deprecated: structured outputs are GA as output_config={"format": ...}'
         edits, safe = self._move(site, item, value, quote)
+        # A `**spread` may hold an output_config of its own, which the moved format would then
+        # collide with (a TypeError) or be overwritten by.
+        config = site.value("output_config")
+        if _spreads(site.items) or (isinstance(config, cst.Dict) and _spreads(config.elements)):
+            safe = False
         self.ctx.report(OutputFormatMoved, item, message, self.ctx.fix(edits, safe) if edits else None)
 
     def _move(self, site: RequestSite, item, value: cst.Dict, quote: str) -> tuple[list[Edit], bool]:
@@ -101,6 +113,13 @@ class OutputFormatChecker(Checker):
         after_brace = ctx.span(existing)[0] + 1
         insert = f"{quote}format{quote}: {ctx.code(value)}" + (", " if existing.elements else "")
         return [removal, Edit(after_brace, after_brace, insert)], not deletes_comment
+
+
+def _spreads(items) -> bool:
+    """Whether call arguments or dict elements include ``**something``."""
+    return any(
+        isinstance(item, cst.StarredDictElement) or (isinstance(item, cst.Arg) and item.star == "**") for item in items
+    )
 
 
 def _quote(site: RequestSite, value: cst.Dict) -> str:

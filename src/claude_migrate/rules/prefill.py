@@ -37,6 +37,11 @@ class PrefillUnsupported(Rule):
             "])"
         ),
         valid('chat.send(model="gpt-4o", messages=[{"role": "assistant", "content": "Sure:"}])'),
+        valid(  # a transcript: no max_tokens, so not a request
+            'log.write({"model": "claude-opus-4-6", "messages": [{"role": "user", "content": q}, '
+            '{"role": "assistant", "content": a}]})'
+        ),
+        valid('mock_create.assert_called_once_with(model="claude-opus-4-6", messages=[{"role": "assistant", "content": a}])'),
         valid(
             'client.messages.create(model="claude-opus-4-6", messages=history + [{"role": "assistant", "content": "{"}])'
         ),
@@ -75,6 +80,8 @@ class PrefillChecker(Checker):
     context = REQUEST_CONTEXT
 
     def check_request(self, site: RequestSite) -> None:
+        if not _sends(site):
+            return
         messages = site.value("messages")
         if not isinstance(messages, cst.List) or not messages.elements:
             return
@@ -97,3 +104,12 @@ class PrefillChecker(Checker):
             f"The messages end with an assistant turn (prefill): {reason}; ask for the format with "
             "output_config.format or the system prompt instead",
         )
+
+
+def _sends(site: RequestSite) -> bool:
+    """A request that is sent as it is: a ``messages.create``/``stream``/... call or batch params,
+    or a dict with ``max_tokens``. Other dicts and calls with a ``model`` and ``messages`` are
+    as often transcripts, logs or mock assertions, which end with the assistant's turn."""
+    if isinstance(site.node, cst.Call):
+        return site.always and site.node.func.attr.value != "count_tokens"
+    return site.always or "max_tokens" in site.params

@@ -19,10 +19,11 @@ class TextCompletionsRemoved(Rule):
     what = (
         "Finds calls to the legacy Text Completions API (`client.completions.create(...)`) and "
         "the `HUMAN_PROMPT` / `AI_PROMPT` constants imported from `anthropic`. A "
-        "`completions.create` call counts as Anthropic's when its model is a Claude model, its "
-        "arguments use those constants, or the file imports `anthropic` and not `openai`. A model "
-        "ID inside such a call is still reported (CM1xx) but not rewritten: no current model "
-        "serves Text Completions."
+        "`completions.create` call (not `chat.completions`) counts as Anthropic's when its model "
+        "is a Claude model, it passes `max_tokens_to_sample` (an Anthropic-only name) or the "
+        "constants, or it passes `prompt=` in a file that imports `anthropic` and not `openai`. "
+        "A model ID inside such a call is still reported (CM1xx) but not rewritten: no current "
+        "model serves Text Completions."
     )
     why = (
         "The Python SDK 1.0 removed `completions` and the prompt constants, and every model that "
@@ -34,6 +35,10 @@ class TextCompletionsRemoved(Rule):
         valid('client.messages.create(model="claude-opus-4-6", messages=[{"role": "user", "content": "Hi"}])'),
         valid('from openai import OpenAI\nOpenAI().completions.create(model="gpt-3.5-turbo-instruct", prompt="Hi")'),
         valid('HUMAN_PROMPT = "\\n\\nHuman:"  # our own constant'),
+        valid(  # Anthropic's OpenAI-compatible endpoint: chat completions are not Text Completions
+            "import anthropic\nfrom openai import OpenAI\n"
+            'OpenAI(base_url=ANTHROPIC_URL).chat.completions.create(model="claude-sonnet-4-6", messages=[])'
+        ),
     )
     invalid = (
         invalid(
@@ -89,11 +94,22 @@ class TextCompletionsChecker(Checker):
         if is_text_completion(node):
             self.calls.append(node)
 
+    def _anthropic(self, call: cst.Call, claude_calls: set[int]) -> bool:
+        keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        uses_constants = any(
+            isinstance(name, cst.Name) and name.value in PROMPT_CONSTANTS for name in _names(call)
+        )
+        return (
+            id(call) in claude_calls
+            or "max_tokens_to_sample" in keywords
+            or uses_constants
+            or ("prompt" in keywords and self.ctx.analysis.imports_anthropic and not self.imports_openai)
+        )
+
     def finish(self) -> None:
-        analysis = self.ctx.analysis
-        claude_calls = {id(site.node) for site in analysis.sites}
+        claude_calls = {id(site.node) for site in self.ctx.analysis.sites}
         for call in self.calls:
-            if id(call) in claude_calls or self.constants or (analysis.imports_anthropic and not self.imports_openai):
+            if self._anthropic(call, claude_calls):
                 self.ctx.report(
                     TextCompletionsRemoved,
                     call,
@@ -104,3 +120,13 @@ class TextCompletionsChecker(Checker):
             self.ctx.report(
                 TextCompletionsRemoved, node, "HUMAN_PROMPT and AI_PROMPT were removed from the SDK in 1.0; use messages"
             )
+
+
+def _names(node: cst.CSTNode):
+    """Every Name below ``node`` (f-string parts included)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current
+        stack.extend(current.children)

@@ -15,8 +15,9 @@ class ThinkingWithSampling(Rule):
     fix = "none"
     summary = "temperature or top_k with manual thinking, or top_p outside 0.95-1 with thinking"
     what = (
-        'Finds `temperature` or `top_k` set together with manual thinking (`{"type": "enabled"}`), '
-        "and a literal `top_p` outside 0.95-1 with thinking on, on models that still accept "
+        'Finds a literal `temperature` other than its default (1) or any literal `top_k` together '
+        'with manual thinking (`{"type": "enabled"}`), and a literal `top_p` outside 0.95-1 with '
+        "thinking on, on models that still accept "
         "sampling parameters (before Opus 4.7; later ones reject them all: CM602). Judged on the "
         "request as it will be after the CM1xx and CM301 fixes."
     )
@@ -35,6 +36,11 @@ class ThinkingWithSampling(Rule):
             args=("--target", "4.5"),
         ),
         valid('llm.generate(model="gpt-4o", temperature=0.3, thinking={"type": "enabled", "budget_tokens": 2000})'),
+        valid(
+            'client.messages.create(model="claude-haiku-4-5-20251001", max_tokens=4000, temperature=1.0,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 2000}, messages=[])',
+            args=("--target", "4.5"),
+        ),
     )
     invalid = (
         invalid(
@@ -74,10 +80,12 @@ class ThinkingSamplingChecker(Checker):
         if where is None:
             return
         facts = ctx.catalog.facts["thinking_sampling"]
+        defaults = ctx.catalog.facts["sampling"]["defaults"]
         if kind == "enabled":
             for name in facts["incompatible_with_manual_thinking"]:
-                if name in present:
-                    message = f"`{name}` cannot be set with manual thinking on {where} (a 400)"
+                value = number(present[name][1]) if name in present else None
+                if value is not None and value != defaults.get(name):  # a literal other than the default
+                    message = f"`{name}` cannot be changed with manual thinking on {where} (a 400)"
                     ctx.report(ThinkingWithSampling, present[name][0], message)
         low, high = facts["top_p_range"]
         top_p = number(present["top_p"][1]) if "top_p" in present else None
