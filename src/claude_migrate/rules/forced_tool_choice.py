@@ -77,7 +77,7 @@ class ForcedToolChecker(Checker):
         ctx = self.ctx
         where = every_model(site, ctx, "forced_tool_choice", lambda value: value == "rejected")
         if where is not None:
-            reason = f'{where} rejects tool_choice "any" and "tool" on every request'
+            reason = f'tool_choice "any" and "tool" are rejected on every request on {where}'
 
         elif site.thinking_after_fixes() == "enabled" and every_model(site, ctx, "forced_tool_choice", bool):
             reason = 'manual thinking allows only tool_choice "auto" or "none"'

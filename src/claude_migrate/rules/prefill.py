@@ -93,7 +93,7 @@ class PrefillChecker(Checker):
             return
         where = every_model(site, self.ctx, "prefill", lambda value: value == "rejected")
         if where is not None:
-            reason = f"{where} rejects prefill with a 400"
+            reason = f"prefill is rejected with a 400 on {where}"
         elif site.thinking_after_fixes() in ("enabled", "adaptive"):
             reason = "no model accepts prefill while thinking is on (a 400)"
         else:
