@@ -514,12 +514,8 @@ class Analysis(cst.BatchableCSTVisitor):
             literal = site.model_literal
             if literal is None or literal.verdict is None or not is_text_completion(site.node):
                 continue
-            message = literal.verdict.message.split("; use ")[0]
-            literal.verdict = replace(
-                literal.verdict,
-                message=f"{message}; this is a Text Completions call, which no current model serves: move it to messages.create (CM606)",
-                new_id=None,
-                successor=None,
+            literal.verdict = literal.verdict.without_fix(
+                "this is a Text Completions call, which no current model serves: move it to messages.create (CM606)"
             )
 
     def _demote_models_matched_elsewhere(self) -> None:

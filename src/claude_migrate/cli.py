@@ -170,9 +170,10 @@ class Run:
         if self.options["no_cache"]:
             return None
         from claude_migrate.cache import Cache, content_hash
+        from claude_migrate.catalog import CATALOG_FILE
 
         # Keyed by the catalog's bytes, not its version field: any edit to the data counts.
-        catalog = (Path(__file__).parent / "data" / "catalog.toml").read_bytes()
+        catalog = CATALOG_FILE.read_bytes()
         return Cache(self._root / CACHE_FOLDER, f"{__version__}-{content_hash(catalog)[:12]}")
 
     def stdin_result(self):

@@ -6,7 +6,7 @@ the model it will hit after the CM1xx fix).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claude_migrate.catalog import Catalog, Model, ModelRef
 from claude_migrate.settings import Settings
@@ -27,6 +27,11 @@ class Verdict:
     new_id: str | None  # None: no fix
     safe: bool
     successor: Model | None
+    state: str = ""  # the message without its advice: what is wrong with the model
+
+    def without_fix(self, reason: str) -> Verdict:
+        """The same finding, reported with ``reason`` instead of a successor to move to."""
+        return replace(self, message=f"{self.state}; {reason}", new_id=None, successor=None)
 
 
 def judge(ref: ModelRef, matching: bool, settings: Settings, catalog: Catalog) -> Verdict | None:
@@ -55,17 +60,17 @@ def judge(ref: ModelRef, matching: bool, settings: Settings, catalog: Catalog) -
         state = f"{quoted} is outdated: {successor.name} is the newest {family} model at or below --target {settings.target}"
     if successor is None or successor == model:
         reason = f"no newer {family} model at or below --target {settings.target} is available on {today}"
-        return Verdict(code, f"{state}; {reason}", None, False, None)
+        return Verdict(code, f"{state}; {reason}", None, False, None, state)
 
     override = settings.successor_override(ref.text)
     new_id = override or catalog.ids_of_form(successor, ref)
     if new_id is None:
         form = FORM_NAMES[ref.form] + (f" '{ref.region}.'" if ref.region else "")
         reason = f"its successor {successor.name} has no {form} ID"
-        return Verdict(code, f"{state}; {reason}", None, False, successor)
+        return Verdict(code, f"{state}; {reason}", None, False, successor, state)
     # A bare Bedrock ID may need an inference profile on newer models: only the user can choose.
     bare_bedrock = ref.form.startswith("bedrock") and not ref.region
-    return Verdict(code, f"{state}; use '{new_id}'", new_id, not (matching or bare_bedrock), successor)
+    return Verdict(code, f"{state}; use '{new_id}'", new_id, not (matching or bare_bedrock), successor, state)
 
 
 def _successor(model: Model, settings: Settings, catalog: Catalog) -> Model | None:

@@ -79,7 +79,9 @@ class ForcedToolChecker(Checker):
         if where is not None:
             reason = f'tool_choice "any" and "tool" are rejected on every request on {where}'
 
-        elif site.thinking_after_fixes() == "enabled" and every_model(site, ctx, "forced_tool_choice", bool):
+        elif site.thinking_after_fixes() == "enabled" and every_model(
+            site, ctx, "forced_tool_choice", lambda value: value in ("not_with_manual_thinking", "rejected")
+        ):
             reason = 'manual thinking allows only tool_choice "auto" or "none"'
         else:
             return
