@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_migrate import engine, runner
+from claude_migrate import engine, files, runner
 from claude_migrate.catalog import load
 from claude_migrate.context import FileContext
 from claude_migrate.discovery import SourcePath
@@ -282,13 +282,13 @@ def test_an_interrupt_during_a_write_waits_for_its_end_and_keeps_its_handler(tmp
         real_replace(src, dst)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine.os, "replace", replace_then_interrupt)
+        patch.setattr(files.os, "replace", replace_then_interrupt)
         with pytest.raises(KeyboardInterrupt):
-            engine.write_atomic(path, b"x = 1\n", b"x = 2\n")
+            files.write_atomic(path, b"x = 1\n", b"x = 2\n")
         assert path.read_text() == "x = 2\n"  # the write finished first
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # e.g. under nohup
         try:
-            engine.write_atomic(path, b"x = 2\n", b"x = 3\n")  # the held signal stays ignored
+            files.write_atomic(path, b"x = 2\n", b"x = 3\n")  # the held signal stays ignored
         finally:
             signal.signal(signal.SIGINT, previous)
     assert path.read_text() == "x = 3\n"

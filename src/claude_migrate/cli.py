@@ -249,7 +249,7 @@ def check(paths, config_path, **options) -> None:
 @_interruptible
 def fix(paths, config_path, diff, show_fixes, **options) -> None:
     """Apply fixes in place (PATH '-': read standard input, write the fixed source to standard output)."""
-    from claude_migrate.engine import WriteError, write_atomic
+    from claude_migrate.files import WriteError, write_atomic
 
     run = Run(paths, config_path, options, fix=True)
     if run.stdin:
