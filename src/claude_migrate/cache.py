@@ -8,6 +8,8 @@ and is re-checked only if its bytes changed. A time too close to the run's start
 (the file may change again within the same clock tick) is not stored, only the hash.
 
 JSON rather than pickle: the folder sits in the user's tree, and loading it must never run code.
+For the same reason every entry is checked field by field as it is read, and the folder is not
+used at all when it, its file or its ``.gitignore`` is a symbolic link.
 """
 
 from __future__ import annotations
@@ -15,18 +17,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import re
 import time
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from claude_migrate.discovery import SourcePath
-from claude_migrate.findings import Edit, Finding, Fix
+from claude_migrate.files import create_temp
+from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
 from claude_migrate.settings import Settings
 
 #: A modification time this close to the run's start may hide a second change in the same tick.
 RACY_NS = 2_000_000_000
+#: A cache file bigger than this is not read (and is replaced): no input may exhaust the run.
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 
 def content_hash(data: bytes) -> str:
@@ -59,10 +65,9 @@ class Cache:
         self.file = folder / f"{version}.json"
         self._started = time.time_ns()
         self._dirty = False
-        try:
-            raw = json.loads(self.file.read_text("utf-8"))
-        except (OSError, ValueError):
-            raw = {}  # no cache yet, or one a crashed writer left: start over
+        # A symbolic link in the cache's place would have the run read or write somewhere else.
+        self._refused = _symbolic_link(self.file)
+        raw = {} if self._refused else _read(self.file)
         # Entries stay as JSON until asked for: a run may need only some of them.
         self._entries: dict[str, Entry | list] = raw if isinstance(raw, dict) else {}
 
@@ -72,7 +77,7 @@ class Cache:
         if entry is not None and not isinstance(entry, Entry):
             try:
                 entry = self._entries[key] = _decode_entry(entry)
-            except (ValueError, TypeError, KeyError, IndexError):  # a foreign or damaged entry
+            except (ValueError, TypeError):  # a foreign, damaged or forged entry: check the file again
                 del self._entries[key]
                 return None
         return entry if entry is not None and entry.settings == settings_digest(settings) else None
@@ -88,16 +93,19 @@ class Cache:
 
     def save(self) -> str | None:
         """Write the cache atomically; return why not, if it could not be written."""
+        if self._refused:
+            return self._refused
         if not self._dirty:
             return None
         folder = self.file.parent
         entries = {key: _encode_entry(e) if isinstance(e, Entry) else e for key, e in self._entries.items()}
         try:
+            refused = _symbolic_link(self.file)  # again: the folder may have been replaced since
+            if refused:
+                return refused
             folder.mkdir(parents=True, exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Written by claude-migrate: its cache is never committed.\n*\n", "utf-8")
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+            _write_gitignore(folder)
+            fd, temp = create_temp(folder, self.file.name)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(entries, handle, separators=(",", ":"))
@@ -111,6 +119,41 @@ class Cache:
         return None
 
 
+def _symbolic_link(file: Path) -> str | None:
+    """Why not to use the cache: its folder, its file or its .gitignore is a symbolic link."""
+    for path in (file.parent, file.parent / ".gitignore", file):
+        if os.path.islink(path):
+            return f"not using the cache: {path} is a symbolic link"
+    return None
+
+
+def _read(file: Path) -> object:
+    """The cache file's JSON; {} when there is none, or it is not a regular file, too big or damaged."""
+    try:  # no symbolic link (nor, non-blocking, a FIFO)
+        fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return {}
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            st = os.fstat(fd)
+            if not S_ISREG(st.st_mode) or st.st_size > MAX_CACHE_BYTES:
+                return {}
+            return json.loads(handle.read(MAX_CACHE_BYTES + 1))
+        except (OSError, ValueError, RecursionError):  # a crashed writer's, or anyone's: start over
+            return {}
+
+
+def _write_gitignore(folder: Path) -> None:
+    """Have the folder ignore itself for git; never through a symbolic link, never over a file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(folder / ".gitignore", flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("# Written by claude-migrate: its cache is never committed.\n*\n")
+
+
 def _key(item: SourcePath) -> str:
     return item.absolute or os.path.abspath(item.path)
 
@@ -119,9 +162,14 @@ def _encode_entry(entry: Entry) -> list:
     return [entry.settings, entry.stat, entry.hash, [_encode_finding(f) for f in entry.findings]]
 
 
-def _decode_entry(raw: list) -> Entry:
-    settings, stat, digest, findings = raw
-    return Entry(settings, tuple(stat) if stat else None, digest, tuple(_decode_finding(f) for f in findings))
+def _decode_entry(raw: object) -> Entry:
+    """An entry from its JSON, checked field by field: the file is in the user's tree, and a
+    damaged or forged entry must not reach the reports."""
+    settings, size_time, digest, findings = _list(raw, 4)
+    if size_time is not None:
+        size_time = tuple(_int(n) for n in _list(size_time, 2))
+    findings = tuple(_decode_finding(f) for f in _list(findings))
+    return Entry(_str(settings), size_time, _str(digest), findings)
 
 
 def _encode_finding(finding: Finding) -> list:
@@ -132,9 +180,48 @@ def _encode_finding(finding: Finding) -> list:
     ]
 
 
-def _decode_finding(raw: list) -> Finding:
-    code, name, severity, message, start, end, fix, line, column, end_line, end_column, cell, edits = raw
+def _decode_finding(raw: object) -> Finding:
+    code, name, severity, message, start, end, fix, line, column, end_line, end_column, cell, edits = _list(raw, 13)
     if fix is not None:
-        fix = Fix(tuple(Edit(*edit) for edit in fix[1]), fix[0])
-    edits = tuple(tuple(edit) for edit in edits)
-    return Finding(code, name, severity, message, start, end, fix, line, column, end_line, end_column, "", cell, edits)
+        applicability, fix_edits = _list(fix, 2)
+        if applicability not in (SAFE, UNSAFE):
+            raise ValueError(applicability)
+        fix = Fix(tuple(_decode_edit(e) for e in _list(fix_edits)), applicability)
+    if not (isinstance(code, str) and _CODE.fullmatch(code)) or severity not in ("error", "warning"):
+        raise ValueError(code)
+    edits = tuple(_decode_report_edit(e) for e in _list(edits))
+    return Finding(
+        code, _str(name), severity, _str(message), _int(start), _int(end), fix, _int(line), _int(column),
+        _int(end_line), _int(end_column), "", None if cell is None else _int(cell), edits,
+    )
+
+
+def _decode_edit(raw: object) -> Edit:
+    start, end, new = _list(raw, 3)
+    return Edit(_int(start), _int(end), _str(new))
+
+
+def _decode_report_edit(raw: object) -> tuple[int, int, int, int, str]:
+    line, column, end_line, end_column, new = _list(raw, 5)
+    return _int(line), _int(column), _int(end_line), _int(end_column), _str(new)
+
+
+_CODE = re.compile(r"CM[0-9]{3}")
+
+
+def _list(value: object, length: int | None = None) -> list:
+    if type(value) is not list or length is not None and len(value) != length:
+        raise ValueError(value)
+    return value
+
+
+def _int(value: object) -> int:
+    if type(value) is not int:  # not a bool either
+        raise ValueError(value)
+    return value
+
+
+def _str(value: object) -> str:
+    if type(value) is not str:
+        raise ValueError(value)
+    return value
