@@ -4,11 +4,17 @@ that names the key and the file."""
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from claude_migrate.settings import TARGETS
+
+if TYPE_CHECKING:
+    from claude_migrate.catalog import ModelRef
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -16,8 +22,27 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+#: A configuration file is read whole: bigger than this, it is no pyproject.toml a person wrote.
+CONFIG_LIMIT = 1 << 20
+
+
 class ConfigError(Exception):
     pass
+
+
+def read_limited(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Anything else raises ValueError
+    (saying why): a FIFO would block the run, a device such as /dev/zero would never end.
+    OSError if it cannot be opened."""
+    # Non-blocking, so that opening a FIFO returns at once; stat the open file, not the name.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit >> 20} MiB")
+    return data
 
 
 @dataclass(frozen=True)
@@ -35,6 +60,66 @@ def _strings(key: str, value, where: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def invalid_pattern(globs: Sequence[str]) -> str | None:
+    """The first glob pathspec refuses (gitignore syntax: a lone "!"), or None."""
+    from pathspec import GitIgnoreSpec
+
+    for glob in globs:
+        try:
+            GitIgnoreSpec.from_lines([glob])
+        except ValueError:
+            return glob
+    return None
+
+
+def _patterns(key: str, globs: tuple[str, ...], where: Path) -> tuple[str, ...]:
+    bad = invalid_pattern(globs)
+    if bad is not None:
+        raise ConfigError(f"{where}: `{key}` has an invalid pattern {bad!r}")
+    return globs
+
+
+def _successors(table: dict[str, str], where: Path) -> tuple[tuple[str, str], ...]:
+    """Each old ID and its successor must be IDs the catalog knows, on the same platform: the
+    successor is written into code as it stands here."""
+    if not table:
+        return ()
+    from claude_migrate.catalog import load
+
+    catalog = load()
+    for old, new in table.items():
+        old_ref, new_ref = catalog.parse(old), catalog.parse(new)
+        problem = None
+        if old_ref is None:
+            problem = "not a model ID the catalog knows"
+        elif new_ref is None:
+            problem = f"the successor {new!r} is not a model ID the catalog knows"
+        elif not _platforms(old_ref) & _platforms(new_ref):
+            problem = f"the successor {new!r} is not {_form_names(old_ref)} ID, as the key is"
+        if problem:
+            raise ConfigError(f"{where}: `successors` key {old!r}: {problem}")
+    return tuple(table.items())
+
+
+#: Platform forms of a model ID: a successor must share one with the ID it replaces.
+_PLATFORM_NAMES = {"api": "a Claude API", "bedrock": "an Amazon Bedrock", "vertex": "a Vertex AI"}
+
+
+def _platforms(ref: ModelRef) -> set[str]:
+    """The platforms whose ID ``ref`` is."""
+    if ref.form.startswith("bedrock"):
+        return {"bedrock"}
+    if ref.form == "vertex":
+        return {"vertex"}
+    # From 4.6 on, a model's Vertex ID is its API ID, which the catalog reads as the API's.
+    bare = ref.text[len(ref.provider_prefix):]
+    return {"api", "vertex"} if bare in ref.model.vertex else {"api"}
+
+
+def _form_names(ref: ModelRef) -> str:
+    return " or ".join(_PLATFORM_NAMES[p] for p in sorted(_platforms(ref)))
+
+
 def _validate(table: dict, where: Path) -> dict:
     values: dict = {}
     for key, value in table.items():
@@ -42,8 +127,10 @@ def _validate(table: dict, where: Path) -> dict:
             if str(value) not in TARGETS:
                 raise ConfigError(f"{where}: `target` must be one of {', '.join(TARGETS)}, not {value!r}")
             values[key] = str(value)
-        elif key in ("select", "ignore", "exclude", "extend-exclude"):
+        elif key in ("select", "ignore"):
             values[key] = _strings(key, value, where)
+        elif key in ("exclude", "extend-exclude"):
+            values[key] = _patterns(key, _strings(key, value, where), where)
         elif key in ("unsafe-fixes", "preview"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: `{key}` must be true or false")
@@ -51,11 +138,12 @@ def _validate(table: dict, where: Path) -> dict:
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+            _patterns("per-file-ignores", tuple(value), where)
             values[key] = {glob: _strings(f"per-file-ignores.{glob}", codes, where) for glob, codes in value.items()}
         elif key == "successors":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{where}: `successors` must be a table of \"old-id\" = \"new-id\"")
-            values[key] = tuple(value.items())
+            values[key] = _successors(value, where)
         else:
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.claude-migrate]")
     return values
@@ -63,12 +151,22 @@ def _validate(table: dict, where: Path) -> dict:
 
 def _read(path: Path) -> dict | None:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_limited(path, CONFIG_LIMIT).decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # not a regular file, too big, or not UTF-8
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return data.get("tool", {}).get("claude-migrate")
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    tool = data.get("tool", {})
+    table = tool.get("claude-migrate") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.claude-migrate] must be a table")
+    return table
 
 
 def load_config(explicit: str | None = None, start: Path | None = None) -> FileConfig:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
@@ -21,6 +22,27 @@ if TYPE_CHECKING:
 
 def _squeeze(text: str) -> str:
     return "".join(text.split())
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quoted_body(value: str, prefix: str, quote: str) -> str:
+    """What stands between the quotes of a literal with this prefix and quote for it to read as
+    ``value``: built here, never by concatenation, so that no value can end the literal early.
+    ValueError where no body can (a quote, a backslash or a control character in a raw string;
+    a character that is not ASCII in a bytes literal)."""
+    prefix = prefix.lower()
+    # A triple-quoted literal may span lines, but a CR in it would read back as LF.
+    controls = "[\x00-\x08\x0b-\x1f\x7f]" if len(quote) == 3 else "[\x00-\x08\x0a-\x1f\x7f]"
+    if "b" in prefix and not value.isascii():
+        raise ValueError(f"a bytes literal cannot hold {value!r}")
+    if "r" in prefix:
+        if quote[0] in value or "\\" in value or re.search(controls, value):
+            raise ValueError(f"a raw string literal quoted with {quote} cannot hold {value!r}")
+        return value
+    body = value.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
+    return re.sub(controls, lambda match: _ESCAPES.get(match.group()) or f"\\x{ord(match.group()):02x}", body)
 
 
 class SpanError(Exception):
@@ -146,8 +168,9 @@ class FileContext:
         return Edit(start, end, new)
 
     def replace_string(self, node: cst.SimpleString, value: str) -> Edit:
-        """Replace a string literal's value, keeping its prefix and quotes."""
-        return self.replace(node, f"{node.prefix}{node.quote}{value}{node.quote}")
+        """Replace a string literal's value, keeping its prefix and quotes. ValueError if the
+        literal cannot hold ``value`` (a quote or backslash in a raw string)."""
+        return self.replace(node, f"{node.prefix}{node.quote}{quoted_body(value, node.prefix, node.quote)}{node.quote}")
 
     def remove_item(self, items: Sequence[cst.CSTNode], index: int) -> tuple[Edit, bool]:
         """Remove ``items[index]`` from a comma-separated sequence (call arguments, list or dict

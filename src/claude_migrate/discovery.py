@@ -4,17 +4,22 @@ skipping the default excludes, the configured excludes and whatever ``.gitignore
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from pathspec import GitIgnoreSpec
+
+from claude_migrate.config import invalid_pattern, read_limited
 
 DEFAULT_EXCLUDES = (
     ".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox",
     "site-packages", ".claude_migrate_cache",
 )
 EXTENSIONS = (".py", ".ipynb")
+#: A ``.gitignore`` is read whole: bigger than this, it is no ignore file a person wrote.
+IGNORE_FILE_LIMIT = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -28,19 +33,30 @@ class _IgnoreFiles:
     """The ``.gitignore`` files that apply below one folder, deepest deciding first (as git).
     Paths are absolute strings: this runs for every file of a tree, and pathlib costs."""
 
-    def __init__(self) -> None:
+    def __init__(self, warn: Callable[[str], None]) -> None:
         self._specs: dict[str, GitIgnoreSpec | None] = {}
+        self._warn = warn
 
     def _spec(self, folder: str) -> GitIgnoreSpec | None:
         if folder not in self._specs:
-            spec = None
-            try:
-                with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
-                    spec = GitIgnoreSpec.from_lines(handle.read().splitlines())
-            except OSError:
-                pass
-            self._specs[folder] = spec
+            self._specs[folder] = self._read(os.path.join(folder, ".gitignore"))
         return self._specs[folder]
+
+    def _read(self, path: str) -> GitIgnoreSpec | None:
+        """The patterns of one ignore file; None, with a warning, for one that cannot be used."""
+        try:
+            lines = read_limited(path, IGNORE_FILE_LIMIT).decode("utf-8", errors="replace").splitlines()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError) as exc:
+            self._warn(f"{_shown(path)}: cannot read: {_reason(exc)}; its patterns are not applied")
+            return None
+        try:
+            return GitIgnoreSpec.from_lines(lines)
+        except ValueError:  # pathspec refuses a pattern such as a lone "!", which git skips
+            bad = [line for line in lines if invalid_pattern([line]) is not None]
+            self._warn(f"{_shown(path)}: invalid pattern {_shown(repr(bad[0]))} skipped")
+            return GitIgnoreSpec.from_lines([line for line in lines if line not in bad])
 
     def ignored(self, path: str, is_dir: bool, top: str) -> bool:
         folder = os.path.dirname(path)
@@ -55,6 +71,17 @@ class _IgnoreFiles:
             if folder == top or parent == folder:
                 return False
             folder = parent
+
+
+def _shown(text: str) -> str:
+    """A path or pattern as a message shows it: control characters escaped."""
+    from claude_migrate.report import escape
+
+    return escape(text)
+
+
+def _reason(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def _repo_root(folder: Path) -> Path:
@@ -118,17 +145,51 @@ def _below(absolute: str, root: str) -> str | None:
     return None
 
 
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)`` without recursion (on Python 3.11 it recurses once per level and fails
+    on a deep tree): top-down, the caller prunes ``dirnames`` in place and decides their order;
+    symbolic links to folders are listed but not followed; unreadable folders are skipped."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    (dirnames if _is_dir(entry) else filenames).append(entry.name)
+        except OSError:
+            continue
+        yield folder, dirnames, filenames
+        below = [os.path.join(folder, name) for name in dirnames]
+        stack.extend(sub for sub in reversed(below) if not os.path.islink(sub))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def find_files(
-    paths: Sequence[str], is_excluded: Excludes | None = None, force_exclude: bool = False
+    paths: Sequence[str],
+    is_excluded: Excludes | None = None,
+    force_exclude: bool = False,
+    warn: Callable[[str], None] = _warn,
 ) -> Iterator[SourcePath | str]:
     """Yield files to check, or an error message (a string) for a path that does not exist."""
     is_excluded = is_excluded or Excludes()
-    ignore_files = _IgnoreFiles()
+    ignore_files = _IgnoreFiles(warn)
 
     for given in paths:
         path = Path(given)
         if not path.exists() and not path.is_symlink():
-            yield f"{given}: no such file or directory"
+            yield f"{_shown(given)}: no such file or directory"
             continue
         if not path.is_dir():
             if not (force_exclude and is_excluded(path, False)):
@@ -136,7 +197,7 @@ def find_files(
             continue
         top = str(path.resolve())
         root = str(_repo_root(path.resolve()))
-        for folder, dirnames, filenames in os.walk(path):
+        for folder, dirnames, filenames in _walk(given):
             relative = os.path.relpath(folder, path)
             here_abs = os.path.normpath(os.path.join(top, relative))
             dirnames[:] = sorted(

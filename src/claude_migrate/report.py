@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import PurePath
 from typing import Sequence
+from urllib.parse import quote
 
 import click
 
@@ -17,17 +19,37 @@ def _ordered(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.sort_key)
 
 
+#: What a file name or message must not carry into a terminal or a CI log: C0 and C1 controls,
+#: DEL, the Unicode line and paragraph separators, and lone surrogates (a name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 name, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def escape(text: str) -> str:
+    """``text`` with each unsafe character as a backslash escape (``\\n``, ``\\x1b``)."""
+    return _UNSAFE.sub(_escaped, text)
+
+
 def location(finding: Finding) -> str:
     cell = f"cell {finding.cell}:" if finding.cell is not None else ""
-    return f"{finding.path}:{cell}{finding.line}:{finding.column}"
+    return f"{escape(finding.path)}:{cell}{finding.line}:{finding.column}"
 
 
 def text_line(finding: Finding, unsafe_fixes: bool, color: bool = False) -> str:
     mark = " [*]" if finding.fixable(unsafe_fixes) else ""
+    message = escape(finding.message)
     if not color:
-        return f"{location(finding)}: {finding.code} {finding.message}{mark}"
+        return f"{location(finding)}: {finding.code} {message}{mark}"
     code = click.style(finding.code, fg="red" if finding.severity == "error" else "yellow", bold=True)
-    return f"{click.style(location(finding), bold=True)}: {code} {finding.message}{click.style(mark, fg='cyan')}"
+    return f"{click.style(location(finding), bold=True)}: {code} {message}{click.style(mark, fg='cyan')}"
 
 
 def summary(findings: Sequence[Finding], unsafe_fixes: bool) -> str:
@@ -52,7 +74,7 @@ def as_text(findings, unsafe_fixes: bool, color: bool, closing: str | None = Non
 
 
 def as_concise(findings, unsafe_fixes: bool) -> str:
-    return "".join(f"{location(f)}: {f.code} {f.message}\n" for f in _ordered(findings))
+    return "".join(f"{location(f)}: {f.code} {escape(f.message)}\n" for f in _ordered(findings))
 
 
 def as_json(findings) -> str:
@@ -81,7 +103,7 @@ def statistics(findings, unsafe_fixes: bool) -> str:
 
 
 def _escape(value: str, property_value: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = escape(value).replace("%", "%25")
     return value.replace(":", "%3A").replace(",", "%2C") if property_value else value
 
 
@@ -100,19 +122,29 @@ def as_gitlab(findings) -> str:
     seen: Counter = Counter()
     rows = []
     for f in _ordered(findings):
-        key = (f.path, f.code, f.message)
+        path, message = escape(f.path), escape(f.message)
+        key = (path, f.code, message)
         seen[key] += 1
         digest = hashlib.sha256("\0".join([*key, str(seen[key])]).encode()).hexdigest()
         rows.append(
             {
-                "description": f"{f.code} {f.message}",
+                "description": f"{f.code} {message}",
                 "check_name": f.code,
                 "fingerprint": digest,
                 "severity": "major" if f.severity == "error" else "minor",
-                "location": {"path": f.path, "lines": {"begin": f.line, "end": f.end_line}},
+                "location": {"path": path, "lines": {"begin": f.line, "end": f.end_line}},
             }
         )
     return json.dumps(rows, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A path as a URI reference: its UTF-8 bytes (a non-UTF-8 name's own bytes) percent-encoded,
+    so that ``#``, ``?``, ``%`` and spaces stay part of the name."""
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return pure.as_uri()
+    return quote(pure.as_posix().encode("utf-8", "surrogateescape"), safe="/")
 
 
 def as_sarif(findings, version: str) -> str:
@@ -135,12 +167,12 @@ def as_sarif(findings, version: str) -> str:
     ]
     results = []
     for f in _ordered(findings):
-        uri = PurePath(f.path).as_posix()
+        uri = _uri(f.path)
         result = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": "error" if f.severity == "error" else "warning",
-            "message": {"text": f.message},
+            "message": {"text": escape(f.message)},
             "locations": [
                 {
                     "physicalLocation": {
