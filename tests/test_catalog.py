@@ -19,12 +19,20 @@ def test_every_model_has_its_facts():
         assert model.id and model.name and model.family and model.source, model
         assert model.generation.replace(".", "").isdigit(), model.id
         assert set(model.unverified) <= {
-            "released", "deprecated", "retired", "bedrock", "vertex", "generation", *REQUEST_FACTS
+            "released", "deprecated", "retired", "bedrock", "bedrock_regions", "vertex", "generation",
+            "thinking.disabled", *REQUEST_FACTS
         }
-        assert set(model.thinking) <= {"enabled", "adaptive", "disabled", "between_tools"}
+        modes = {"enabled", "adaptive", "disabled", "between_tools"}
+        assert set(model.thinking) <= modes
         assert set(model.thinking.values()) <= {"accepted", "deprecated", "rejected"}
+        assert set(model.thinking_rejected_at_effort) <= modes
+        for levels in model.thinking_rejected_at_effort.values():
+            assert set(levels) <= {"low", "medium", "high", "xhigh", "max"}, model.id
         if model.retired and model.deprecated:
             assert model.deprecated <= model.retired, model.id
+        for platform, own in model.platforms.items():
+            assert platform in ("bedrock", "vertex") and own["source"], model.id
+            assert set(own) <= {"released", "deprecated", "retired", "not_retired_before", "unverified", "source"}
 
 
 def test_every_model_carries_every_request_fact_the_rules_read():
@@ -51,7 +59,7 @@ def test_a_model_row_without_a_request_fact_is_refused():
 
 
 def test_facts_the_rules_combine_are_in_the_data():
-    assert catalog.facts["sampling"]["defaults"] == {"temperature": 1.0, "top_p": 1.0}
+    assert catalog.facts["sampling"]["defaults"] == {"temperature": 1.0, "top_p": 0.99}
     assert catalog.facts["thinking_sampling"]["incompatible_with_manual_thinking"] == ["temperature", "top_k"]
     assert catalog.facts["thinking_sampling"]["top_p_range"] == [0.95, 1.0]
 
@@ -83,6 +91,15 @@ def test_beta_data_names_catalog_models():
         ("claude-3-5-sonnet-v2@20241022", "claude-3-5-sonnet-20241022", "vertex", "", ""),
         ("vertex_ai/claude-3-7-sonnet@20250219", "claude-3-7-sonnet-20250219", "vertex", "vertex_ai/", ""),
         ("anthropic/claude-opus-4-6", "claude-opus-4-6", "pinned", "anthropic/", ""),
+        ("claude-2", "claude-2.1", "alias", "", ""),
+        ("claude-instant-1", "claude-instant-1.2", "alias", "", ""),
+        ("anthropic.claude-v1", "claude-1.3", "bedrock", "", ""),
+        ("anthropic.claude-v2", "claude-2.1", "bedrock", "", ""),
+        ("anthropic.claude-v2:1", "claude-2.1", "bedrock", "", ""),
+        ("anthropic.claude-instant-v1", "claude-instant-1.2", "bedrock", "", ""),
+        ("anthropic.claude-mythos-5", "claude-mythos-5", "bedrock", "", ""),
+        ("global.anthropic.claude-opus-5-5", "claude-opus-5-5", "bedrock", "", "global"),
+        ("us.anthropic.claude-haiku-5-5", "claude-haiku-5-5", "bedrock", "", "us"),
     ],
 )
 def test_parse_recognises_every_form(text, model, form, prefix, region):
@@ -92,9 +109,42 @@ def test_parse_recognises_every_form(text, model, form, prefix, region):
 
 
 @pytest.mark.parametrize(
+    ("text", "model", "region", "arn", "suffix"),
+    [
+        (
+            "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20241022-v2:0",
+            "claude-3-5-sonnet-20241022", "", "arn:aws:bedrock:us-east-1::foundation-model/", "",
+        ),
+        (
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+            "claude-3-7-sonnet-20250219", "us", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/", "",
+        ),
+        ("anthropic.claude-3-sonnet-20240229-v1:0:28k", "claude-3-sonnet-20240229", "", "", ":28k"),
+        ("anthropic.claude-3-haiku-20240307-v1:0:200k", "claude-3-haiku-20240307", "", "", ":200k"),
+        ("anthropic.claude-v2:1:18k", "claude-2.1", "", "", ":18k"),
+    ],
+)
+def test_parse_recognises_arns_and_context_suffixes(text, model, region, arn, suffix):
+    ref = catalog.parse(text)
+    assert ref is not None
+    assert (ref.model.id, ref.form, ref.region, ref.arn, ref.suffix) == (model, "bedrock", region, arn, suffix)
+    assert ref.platform == "bedrock"
+
+
+@pytest.mark.parametrize(
     "text",
     ["claude", "claude-3-5-sonnet", "xx.anthropic.claude-3-5-sonnet-20241022-v2:0", "us.claude-3-5-sonnet-20241022",
-     "openrouter/anthropic/claude-3.5-sonnet", "claude-3-5-sonnet-20241022 ", "my-claude-3-opus-20240229"],
+     "openrouter/anthropic/claude-3.5-sonnet", "claude-3-5-sonnet-20241022 ", "my-claude-3-opus-20240229",
+     "claude-2.2", "claude-instant-2", "anthropic.claude-v3",
+     # an ARN must fit its resource: no account and a base ID for a foundation model,
+     # an account and a region-prefixed ID for an inference profile
+     "arn:aws:bedrock:us-east-1::foundation-model/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+     "arn:aws:bedrock:us-east-1:123456789012:foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
+     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/anthropic.claude-3-7-sonnet-20250219-v1:0",
+     "arn:aws:bedrock:us-east-1::foundation-model/claude-3-7-sonnet-20250219",
+     "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/claude-x",
+     # a context-length suffix belongs to an InvokeModel ID only
+     "claude-3-sonnet-20240229:28k", "anthropic.claude-3-sonnet-20240229-v1:0:28", "anthropic.claude-haiku-4-5:200k"],
 )
 def test_parse_rejects_look_alikes(text):
     assert catalog.parse(text) is None

@@ -218,7 +218,7 @@ def test_rules_lists_every_rule(tmp_path):
     assert code == 0
     codes = [line.split()[0] for line in out.splitlines()]
     assert codes == [
-        "CM000", "CM101", "CM102", "CM103", "CM201", "CM301", "CM302", "CM303", "CM401", "CM402", "CM501",
+        "CM000", "CM101", "CM102", "CM103", "CM201", "CM301", "CM302", "CM303", "CM304", "CM401", "CM402", "CM501",
         "CM601", "CM602", "CM603", "CM604", "CM605", "CM606",
     ]
     assert out.splitlines()[1].split()[:4] == ["CM101", "retired-model", "error", "safe"]

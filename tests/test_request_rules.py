@@ -33,7 +33,7 @@ def test_sampling_judged_on_the_model_after_the_model_fix():
 
 
 def test_default_sampling_values_and_non_literals_are_not_reported():
-    for value in ("temperature=1", "temperature=1.0", "top_p=1.0", "temperature=cfg.t", "top_k=None"):
+    for value in ("temperature=1", "temperature=1.0", "top_p=0.99", "temperature=cfg.t", "top_k=None"):
         source = f'client.messages.create(model="claude-opus-4-7", {value}, messages=[])\n'
         assert positions(source, code="CM602") == [], value
     assert positions('client.messages.create(model="claude-opus-4-7", temperature=-0.5, messages=[])\n', code="CM602")

@@ -1,12 +1,14 @@
 """The model catalog: loads ``data/catalog.toml`` and answers questions about model IDs.
 
 Everything version-specific lives in the data file; this module only knows the *shapes* of IDs
-(provider prefixes, Bedrock region prefixes) and how a successor is chosen.
+(provider prefixes, Bedrock ARNs, region prefixes and context-length suffixes) and how a
+successor is chosen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -27,6 +29,14 @@ PROVIDER_PREFIXES = ("bedrock/converse/", "bedrock/", "vertex_ai/", "anthropic/"
 
 #: Bedrock cross-region inference-profile prefixes.
 BEDROCK_REGIONS = ("global", "us", "eu", "apac", "jp", "au")
+
+#: A Bedrock ARN before its model part: a foundation model (no account) or a system-defined
+#: cross-region inference profile (an account, and a region-prefixed ID after the slash).
+_BEDROCK_ARN = re.compile(
+    r"arn:aws[a-z-]*:bedrock:[a-z0-9-]+:(?P<account>[0-9]{12})?:(?P<kind>foundation-model|inference-profile)/"
+)
+#: The context-length suffix of a provisioned-throughput Bedrock ID (`…-v1:0:28k`).
+_CONTEXT_SUFFIX = re.compile(r":([0-9]+k)")
 
 
 @lru_cache(maxsize=None)
@@ -52,6 +62,10 @@ class Model:
     vertex: tuple[str, ...]
     platforms: dict = field(hash=False, compare=False)
     thinking: dict = field(hash=False, compare=False)
+    #: Thinking modes rejected only at some ``output_config.effort`` levels.
+    thinking_rejected_at_effort: dict = field(hash=False, compare=False, default_factory=dict)
+    bedrock_context: tuple[str, ...] = ()
+    legacy: bool = False
     #: Request facts (see ``[facts.*]`` in the data): prefill, sampling, forced_tool_choice.
     requests: dict = field(hash=False, compare=False, default_factory=dict)
     unverified: frozenset[str] = frozenset()
@@ -64,19 +78,20 @@ class Model:
     def verified(self, fact: str) -> bool:
         return fact not in self.unverified
 
-    def lifecycle(self, platform: str | None = None) -> tuple[dt.date | None, dt.date | None, frozenset[str]]:
-        """(deprecated, retired, unverified) for the API, or a partner platform's own dates."""
-        own = self.platforms.get(platform) if platform else None
-        if own:
-            return (
-                own.get("deprecated", self.deprecated),
-                own.get("retired", self.retired),
-                frozenset(own.get("unverified", ())),
-            )
-        return self.deprecated, self.retired, self.unverified
+    def partner_dates(self, platform: str) -> tuple[dt.date | None, dt.date | None, frozenset[str]] | None:
+        """(deprecated, retired, unverified) set by a partner platform for its IDs; None where
+        the catalog knows none (the Claude API's dates are not the partner's)."""
+        own = self.platforms.get(platform, {})
+        if "deprecated" not in own and "retired" not in own:
+            return None
+        return own.get("deprecated"), own.get("retired"), frozenset(own.get("unverified", ()))
 
     def is_retired(self, today: dt.date) -> bool:
         return self.retired is not None and self.retired <= today and self.verified("retired")
+
+    def is_deprecated(self, today: dt.date) -> bool:
+        """Deprecated on the Claude API on ``today`` (see ``deprecation_counts``)."""
+        return deprecation_counts(self.deprecated, self.retired, self.unverified, today)
 
     def is_released(self, today: dt.date) -> bool:
         return self.released is None or self.released <= today
@@ -88,9 +103,21 @@ class Model:
             return None
         return self.requests[name]
 
-    def thinking_mode(self, mode: str) -> str:
-        """'accepted', 'deprecated' or 'rejected' for a thinking type on this model."""
+    def thinking_mode(self, mode: str, effort: str | None = None) -> str:
+        """'accepted', 'deprecated' or 'rejected' for a thinking type on this model (at a
+        literal ``output_config.effort``; None: unset or not a literal)."""
+        if effort in self.thinking_rejected_at_effort.get(mode, ()):
+            return "rejected"
         return self.thinking.get(mode, "rejected")
+
+    def rejects_disabled_thinking(self, effort: str | None, preview: bool = False) -> bool:
+        """Whether ``thinking={"type": "disabled"}`` is a 400 here. Only an explicit fact counts
+        (thinking off is the default of most models), and an unverified one only with --preview."""
+        if not preview and not self.verified("thinking.disabled"):
+            return False
+        if self.thinking.get("disabled") == "rejected":
+            return True
+        return effort in self.thinking_rejected_at_effort.get("disabled", ())
 
     def id_of_form(self, form: str) -> str | None:
         """This model's ID in one form: pinned, alias, bedrock, bedrock_mantle or vertex."""
@@ -108,6 +135,16 @@ class Model:
         raise ValueError(form)
 
 
+def deprecation_counts(
+    deprecated: dt.date | None, retired: dt.date | None, unverified: frozenset[str], today: dt.date
+) -> bool:
+    """Whether a deprecation date has come. An unverified one counts where the retirement
+    date is verified: the deprecation is certain then, only its day is not."""
+    if deprecated is None or deprecated > today:
+        return False
+    return "deprecated" not in unverified or (retired is not None and "retired" not in unverified)
+
+
 @dataclass(frozen=True)
 class ModelRef:
     """A model ID as written in source, split into its parts so a successor can keep the form."""
@@ -117,6 +154,8 @@ class ModelRef:
     form: str  # pinned | alias | bedrock | bedrock_mantle | vertex
     provider_prefix: str = ""
     region: str = ""  # Bedrock cross-region prefix without the dot
+    arn: str = ""  # a Bedrock ARN's part before the model: `arn:aws:bedrock:…:foundation-model/`
+    suffix: str = ""  # a Bedrock context-length suffix with its colon: `:28k`
 
     @property
     def platform(self) -> str | None:
@@ -152,6 +191,9 @@ class Catalog:
             )
             for name, row in data.get("betas", {}).items()
         }
+        known = data.get("known_betas", {})
+        #: Live flags no rule reports: documented ones, and ones only the SDK names.
+        self.known_betas = frozenset(known.get("documented", ())) | frozenset(known.get("sdk_only", ()))
         self.text_editor: dict = data["text_editor"]
         self.facts: dict[str, dict] = data["facts"]
         self._by_id: dict[str, Model] = {m.id: m for m in self.models}
@@ -181,17 +223,32 @@ class Catalog:
             return None
         prefix = next((p for p in PROVIDER_PREFIXES if text.startswith(p)), "")
         rest = text[len(prefix):]
+        arn = _BEDROCK_ARN.match(rest)
+        if arn:
+            rest = rest[arn.end():]
         region = ""
         head, dot, tail = rest.partition(".")
         if dot and head in BEDROCK_REGIONS and tail.startswith("anthropic."):
             region, rest = head, tail
         found = self._forms.get(rest)
+        suffix = ""
+        if found is None:
+            base, colon, size = rest.rpartition(":")
+            if colon and _CONTEXT_SUFFIX.fullmatch(colon + size):
+                found, suffix = self._forms.get(base), colon + size
         if found is None:
             return None
         model, form = found
-        if region and not form.startswith("bedrock"):
+        if (region and not form.startswith("bedrock")) or ((arn or suffix) and form != "bedrock"):
             return None
-        return ModelRef(text=text, model=model, form=form, provider_prefix=prefix, region=region)
+        # A foundation-model ARN has no account and names a base ID; an inference-profile ARN
+        # has both an account and a region-prefixed ID.
+        if arn and not (arn.group("kind") == "inference-profile") == bool(arn.group("account")) == bool(region):
+            return None
+        return ModelRef(
+            text=text, model=model, form=form, provider_prefix=prefix, region=region,
+            arn=arn.group(0) if arn else "", suffix=suffix,
+        )
 
     def successor(self, model: Model, target: str, today: dt.date) -> Model | None:
         """The newest model of the family at or below ``target`` that is out and not retired."""
@@ -222,15 +279,22 @@ class Catalog:
         new = successor.id_of_form(ref.form)
         if new is None:
             return None
+        if ref.suffix:
+            if ref.suffix[1:] not in successor.bedrock_context:
+                return None
+            new += ref.suffix
         if ref.region:
             if ref.region not in successor.bedrock_regions:
                 return None
             new = f"{ref.region}.{new}"
-        return ref.provider_prefix + new
+        return ref.provider_prefix + ref.arn + new
 
     def tokens(self) -> Iterable[str]:
         """Byte strings whose absence proves a file cannot hold a catalog ID or beta flag."""
         return ["claude", *self.betas]
+
+    def knows_beta(self, name: str) -> bool:
+        return name in self.betas or name in self.known_betas
 
 
 def _model(row: dict) -> Model:
@@ -251,6 +315,9 @@ def _model(row: dict) -> Model:
         vertex=tuple(row.get("vertex", ())),
         platforms=dict(row.get("platform", {})),
         thinking=dict(row.get("thinking", {})),
+        thinking_rejected_at_effort=dict(row.get("thinking_rejected_at_effort", {})),
+        bedrock_context=tuple(row.get("bedrock_context", ())),
+        legacy=row.get("legacy", False),
         requests={name: row[name] for name in REQUEST_FACTS},
         unverified=frozenset(row.get("unverified", ())),
         source=row["source"],

@@ -41,13 +41,24 @@ def _today(value: str | None) -> dt.date:
 
 
 def _config(path: str | None) -> FileConfig:
+    """The configuration; a bad one ends the run with one line naming the file and key (exit 2)."""
+    from claude_migrate.report import escape
+
     try:
         return load_config(path)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        click.echo(f"error: {escape(str(exc))}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _settings(options: dict, config: FileConfig) -> Settings:
+    from claude_migrate.config import invalid_pattern
+    from claude_migrate.report import escape
+
+    bad = invalid_pattern(options.get("exclude") or ())
+    if bad is not None:  # checked here, before the walk compiles it
+        click.echo(f"error: --exclude: invalid pattern {escape(repr(bad))}", err=True)
+        sys.exit(EXIT_USAGE)
     return Settings(
         target=options.get("target") or config.get("target", DEFAULT_TARGET),
         today=_today(options.get("today")),
@@ -163,7 +174,7 @@ class Run:
             yield from results
         problem = cache.save() if cache else None
         if problem:
-            click.echo(f"warning: {problem}", err=True)
+            click.echo(f"warning: {escape(problem)}", err=True)
 
     def _cache(self):
         """The cache for this tool, catalog and project, or None with --no-cache."""
@@ -197,10 +208,15 @@ class Run:
             text = report.render(
                 findings, self.options["output_format"], self.settings.unsafe_fixes, color, __version__, closing
             )
-        if path:
-            Path(path).write_text(text, "utf-8")
-        else:
+        if not path:
             click.echo(text, nl=False, err=to_stderr, color=None if color else False)
+            return
+        try:  # into a folder that does not exist yet too, as ruff does
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(text, "utf-8")
+        except OSError as exc:
+            click.echo(f"error: cannot write {report.escape(path)}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
 
 
 def _interruptible(command: Callable) -> Callable:
@@ -249,7 +265,7 @@ def check(paths, config_path, **options) -> None:
 @_interruptible
 def fix(paths, config_path, diff, show_fixes, **options) -> None:
     """Apply fixes in place (PATH '-': read standard input, write the fixed source to standard output)."""
-    from claude_migrate.files import WriteError, write_atomic
+    from claude_migrate.files import StaleTemporaries, WriteError, write_atomic
 
     run = Run(paths, config_path, options, fix=True)
     if run.stdin:
@@ -257,16 +273,17 @@ def fix(paths, config_path, diff, show_fixes, **options) -> None:
     remaining: list = []
     fixed: Counter = Counter()
     per_file: list[tuple[str, Counter]] = []
+    stale = StaleTemporaries()
     for item, result in run.results(paths):
         if result.error:
-            click.echo(f"error: {result.display}: {result.error}", err=True)
+            click.echo(f"error: {escape(result.display)}: {result.error}", err=True)
         if result.changed and diff:
             _print_diff(result)
         elif result.changed:
             try:
-                write_atomic(item.path, result.original, result.new_bytes)
+                write_atomic(item.path, result.original, result.new_bytes, stale)
             except WriteError as exc:
-                click.echo(f"error: {result.display}: {exc}", err=True)
+                click.echo(f"error: {escape(result.display)}: {_not_written(exc, item, paths)}", err=True)
                 remaining.extend(_findings_on_disk(item, run))
                 continue
         remaining.extend(result.findings)
@@ -284,6 +301,22 @@ def fix(paths, config_path, diff, show_fixes, **options) -> None:
     sys.exit(EXIT_USAGE if run.failed else EXIT_FINDINGS if remaining else EXIT_CLEAN)
 
 
+def _not_written(exc, item, paths) -> str:
+    """Why a fix was not written. A symbolic link found by the walk that leads out of the
+    folders given says so: that is how a tree can aim a fix at a file nobody asked to fix."""
+    from claude_migrate.files import SymbolicLinkError
+
+    if isinstance(exc, SymbolicLinkError) and item.absolute and _outside(item.path, paths or (".",)):
+        return "the file is a symbolic link to a file outside the checked tree; nothing was written"
+    return str(exc)
+
+
+def _outside(path: Path, paths) -> bool:
+    target = os.path.realpath(path)
+    folders = [os.path.realpath(given) for given in paths if os.path.isdir(given)]
+    return not any(os.path.commonpath([target, folder]) == folder for folder in folders)
+
+
 def _findings_on_disk(item, run: Run) -> list:
     """The findings of a file as it is on disk, after its fix could not be written."""
     from claude_migrate.engine import check_path
@@ -297,11 +330,18 @@ def _fix_stdin(run: Run) -> None:
         sys.stdout.buffer.write(sys.stdin.buffer.read())
         sys.exit(EXIT_CLEAN)
     if result.error:
-        click.echo(f"error: {result.display}: {result.error}", err=True)
+        click.echo(f"error: {escape(result.display)}: {result.error}", err=True)
     sys.stdout.buffer.write(result.new_bytes or result.original)
     sys.stdout.flush()
     run.emit(result.findings, _fix_summary(result.findings, result.fixed, run.settings), to_stderr=True)
     sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def escape(text: str) -> str:
+    """A path or message as printed: no control character can reach the terminal or CI log."""
+    from claude_migrate.report import escape as escape_text
+
+    return escape_text(text)
 
 
 def _count(n: int, noun: str) -> str:
@@ -325,7 +365,7 @@ def _show_fixes(per_file: list[tuple[str, Counter]]) -> str:
     total = sum(sum(codes.values()) for _, codes in per_file)
     lines = [f"Fixed {_count(total, 'finding')}:"]
     for display, codes in per_file:
-        lines.append(f"- {display}:")
+        lines.append(f"- {escape(display)}:")
         lines.extend(f"    {n} × {code} ({RULES_BY_CODE[code].name})" for code, n in sorted(codes.items()))
     return "\n".join(lines)
 
@@ -336,7 +376,7 @@ def _print_diff(result) -> None:
     old = result.original.decode(result.encoding, errors="replace")
     new = result.new_bytes.decode(result.encoding, errors="replace")
     lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{result.display}", f"b/{result.display}"
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{escape(result.display)}", f"b/{escape(result.display)}"
     )
     for line in lines:
         click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
@@ -393,6 +433,7 @@ def models(config_path, **options) -> None:
     for row in rows:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
     click.echo("'?': date not confirmed by Anthropic's documentation (3P or conflicting sources).")
+    click.echo("legacy: still served, but the documentation suggests a newer model.")
 
 
 def main() -> None:

@@ -6,9 +6,10 @@ the model it will hit after the CM1xx fix).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
-from claude_migrate.catalog import Catalog, Model, ModelRef
+from claude_migrate.catalog import Catalog, Model, ModelRef, deprecation_counts
 from claude_migrate.settings import Settings
 
 FORM_NAMES = {
@@ -18,6 +19,8 @@ FORM_NAMES = {
     "bedrock_mantle": "Bedrock",
     "vertex": "Vertex AI",
 }
+#: Partners that set their own lifecycle dates for their IDs, as messages name them.
+PARTNERS = {"bedrock": "Amazon Bedrock", "vertex": "Google Cloud (Vertex AI)"}
 
 
 @dataclass(frozen=True)
@@ -37,20 +40,10 @@ class Verdict:
 def judge(ref: ModelRef, matching: bool, settings: Settings, catalog: Catalog) -> Verdict | None:
     model = ref.model
     today = settings.today
-    deprecated, retired, unverified = model.lifecycle(ref.platform)
     quoted = f"Model '{ref.text}'"
-    if retired and retired <= today and "retired" not in unverified:
-        code, state = "CM101", f"{quoted} was retired on {retired}"
-    elif deprecated and deprecated <= today and "deprecated" not in unverified:
-        code = "CM102"
-        if retired and "retired" not in unverified:
-            state = f"{quoted} is deprecated and retires on {retired}"
-        elif retired:
-            state = f"{quoted} is deprecated (end of life {retired} is unconfirmed)"
-        else:
-            state = f"{quoted} is deprecated"
-    else:
-        code, state = "CM103", ""
+    code, state = _lifecycle_state(ref, today)
+    if state:
+        state = f"{quoted} {state}"
 
     successor = _successor(model, settings, catalog)
     family = model.successor_family.capitalize()
@@ -67,10 +60,39 @@ def judge(ref: ModelRef, matching: bool, settings: Settings, catalog: Catalog) -
     if new_id is None:
         form = FORM_NAMES[ref.form] + (f" '{ref.region}.'" if ref.region else "")
         reason = f"its successor {successor.name} has no {form} ID"
+        if ref.suffix:
+            reason += f" with the context-length suffix '{ref.suffix}'"
         return Verdict(code, f"{state}; {reason}", None, False, successor, state)
     # A bare Bedrock ID may need an inference profile on newer models: only the user can choose.
     bare_bedrock = ref.form.startswith("bedrock") and not ref.region
     return Verdict(code, f"{state}; use '{new_id}'", new_id, not (matching or bare_bedrock), successor, state)
+
+
+def _lifecycle_state(ref: ModelRef, today: dt.date) -> tuple[str, str]:
+    """CM101 or CM102 and what is wrong with the model, or ("CM103", "")."""
+    model = ref.model
+    partner = PARTNERS.get(ref.platform or "")
+    dates = model.partner_dates(ref.platform) if partner else None
+    if partner and dates is None:
+        # The partner sets its own dates and the catalog has none: the Claude API's retirement
+        # is reported as the API's, and its deprecation says nothing about the partner.
+        retired = model.retired
+        if retired is None or retired > today:
+            return "CM103", ""
+        if model.verified("retired"):
+            return "CM102", f"was retired on the Claude API on {retired}; {partner} sets its own date"
+        return "CM102", f"was due to retire on the Claude API on {retired} (unconfirmed); {partner} sets its own date"
+    deprecated, retired, unverified = dates or (model.deprecated, model.retired, model.unverified)
+    sure = "retired" not in unverified
+    if retired and retired <= today:
+        return ("CM101", f"was retired on {retired}") if sure else ("CM102", f"was due to retire on {retired} (unconfirmed)")
+    if not deprecation_counts(deprecated, retired, unverified, today):
+        return "CM103", ""
+    if retired is None:
+        return "CM102", "is deprecated"
+    if sure:
+        return "CM102", f"is deprecated and retires on {retired}"
+    return "CM102", f"is deprecated (end of life {retired} is unconfirmed)"
 
 
 def _successor(model: Model, settings: Settings, catalog: Catalog) -> Model | None:
@@ -82,12 +104,13 @@ def _successor(model: Model, settings: Settings, catalog: Catalog) -> Model | No
     return catalog.successor(model, settings.target, settings.today)
 
 
-def status(model: Model, today) -> str:
-    """The model's state on the Claude API on ``today``, for `claude-migrate models`."""
+def status(model: Model, today: dt.date) -> str:
+    """The model's state on the Claude API on ``today``, for `claude-migrate models`:
+    unreleased, retired, retired? (an unconfirmed date has passed), deprecated, legacy or active."""
     if not model.is_released(today):
         return "unreleased"
-    if model.is_retired(today):
-        return "retired"
-    if model.deprecated and model.deprecated <= today:
+    if model.retired and model.retired <= today:
+        return "retired" if model.verified("retired") else "retired?"
+    if model.is_deprecated(today):
         return "deprecated"
-    return "active"
+    return "legacy" if model.legacy else "active"

@@ -170,7 +170,6 @@ def as_sarif(findings, version: str) -> str:
         uri = _uri(f.path)
         result = {
             "ruleId": f.code,
-            "ruleIndex": index[f.code],
             "level": "error" if f.severity == "error" else "warning",
             "message": {"text": escape(f.message)},
             "locations": [
@@ -185,6 +184,8 @@ def as_sarif(findings, version: str) -> str:
                 }
             ],
         }
+        if f.code in index:  # a code this version does not know (an old cache) has no rule entry
+            result["ruleIndex"] = index[f.code]
         if f.fix is not None:
             result["fixes"] = [
                 {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from claude_migrate.rules.adaptive_thinking import AdaptiveThinkingChecker
 from claude_migrate.rules.base import Checker, Rule
 from claude_migrate.rules.budget_thinking import BudgetThinkingChecker
+from claude_migrate.rules.disabled_thinking import DisabledThinkingChecker
 from claude_migrate.rules.forced_tool_choice import ForcedToolChecker
 from claude_migrate.rules.legacy_text_editor import LegacyTextEditorChecker
 from claude_migrate.rules.model_ids import ModelIdChecker
@@ -25,6 +26,7 @@ CHECKERS: tuple[type[Checker], ...] = (
     BudgetThinkingChecker,
     AdaptiveThinkingChecker,
     ThinkingBudgetChecker,
+    DisabledThinkingChecker,
     LegacyTextEditorChecker,
     UndoEditChecker,
     RefusalBranchChecker,

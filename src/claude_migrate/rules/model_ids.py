@@ -13,10 +13,19 @@ _FIX_SAFETY = (
     "`in` test, dict key, value of a dict keyed by model IDs, list/tuple/set member, subscript "
     "or `case` pattern): renaming there changes what the program matches. Unsafe for a Bedrock "
     "ID without a cross-region prefix, since newer models may need an inference profile only "
-    "the user can choose. The successor keeps the form: a Bedrock ID stays Bedrock, an alias "
-    "stays an alias, a dated ID becomes the successor's pinned ID, provider prefixes stay. "
-    "No fix where the family has no model at or below `--target` that is out and not retired "
-    "on `--today`, or where the successor has no ID of that form."
+    "the user can choose (a foundation-model ARN is one too). The successor keeps the form: a "
+    "Bedrock ID stays Bedrock (in an ARN only the model part changes), an alias stays an alias "
+    "(`claude-2` and `claude-instant-1` count as aliases), a dated ID becomes the successor's "
+    "pinned ID, provider prefixes stay. No fix where the family has no model at or below "
+    "`--target` that is out and not retired on `--today`, or where the successor has no ID of "
+    "that form (a Bedrock context-length suffix such as `:28k` included)."
+)
+
+_PARTNER_DATES = (
+    "Bedrock and Google-managed Vertex AI IDs (`claude-3-7-sonnet@20250219`) are judged on the "
+    "partner's own dates where the catalog has them; where it has none, a model the Claude API "
+    "has retired is CM102 there, since the partner sets its own date. The Anthropic-managed "
+    "Google Cloud offering (`AnthropicGoogleCloud`) takes first-party IDs, judged on Anthropic's dates."
 )
 
 
@@ -27,14 +36,14 @@ class RetiredModel(Rule):
     fix = "safe or unsafe"
     summary = "A model ID (any form) retired on --today"
     what = (
-        "Finds string literals that are a Claude model ID (API ID, alias, Bedrock or Vertex ID, "
-        "with or without a `anthropic/`, `bedrock/` or `vertex_ai/` prefix) of a model that is "
-        "retired on `--today`, and replaces it with its family's newest model at or below "
-        "`--target`."
+        "Finds string literals that are a Claude model ID (API ID, alias or legacy short name, "
+        "Bedrock ID, profile or ARN, Vertex ID, with or without a `anthropic/`, `bedrock/` or "
+        "`vertex_ai/` prefix) of a model that is retired on `--today`, and replaces it with its "
+        "family's newest model at or below `--target`. " + _PARTNER_DATES
     )
     why = "Requests to a retired model fail. Lifecycle dates are the catalog's (`claude-migrate models`)."
     fix_safety = _FIX_SAFETY
-    sources = "api-changes.md §1.2 (D-DEP, D-RN), §1.4 Bedrock, §1.5 Vertex"
+    sources = "api-changes.md §1.2 (D-DEP, D-RN), §1.4 Bedrock, §1.5 Vertex, §9.1-§9.2 (SDK-2.17, AWS)"
     valid = (
         valid('client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[])'),
         valid('HELP = "Set --model (was claude-3-opus-20240229 before the upgrade)."'),
@@ -54,15 +63,22 @@ class RetiredModel(Rule):
             fixed='MODEL = "claude-haiku-4-5"',
         ),
         invalid(
-            'MODEL = "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0"',
+            'MODEL = "bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0"',
             at=[(1, 9)],
             fixed='MODEL = "bedrock/us.anthropic.claude-sonnet-4-6"',
         ),
         invalid(
-            'MODEL = "anthropic.claude-3-opus-20240229-v1:0"',
+            'MODEL = "anthropic.claude-3-haiku-20240307-v1:0"',
             at=[(1, 9)],
-            unsafe_fixed='MODEL = "anthropic.claude-opus-4-6-v1"',
+            unsafe_fixed='MODEL = "anthropic.claude-haiku-4-5-20251001-v1:0"',
+            args=("--today", "2026-12-04"),
         ),
+        invalid(
+            'MODEL = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-4-20250514-v1:0"',
+            at=[(1, 9)],
+            fixed='MODEL = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-4-6-v1"',
+        ),
+        invalid('MODEL = "claude-2"', at=[(1, 9)], fixed='MODEL = "claude-opus-4-6"'),
         invalid(
             """
             if model == "claude-3-opus-20240229":
@@ -83,15 +99,21 @@ class DeprecatedModel(Rule):
     name = "deprecated-model"
     severity = "warning"
     fix = "safe or unsafe"
-    summary = "A deprecated model ID with a retirement date still ahead"
+    summary = "A deprecated model ID with a retirement date still ahead, or a partner ID the Claude API retired"
     what = (
         "Finds model IDs of models that are deprecated on `--today` but not yet retired, and "
-        "replaces them with the family's newest model at or below `--target`."
+        "replaces them with the family's newest model at or below `--target`. Also a model whose "
+        "retirement date the catalog marks unconfirmed, once that date has passed (\"was due to "
+        "retire on D (unconfirmed)\"). " + _PARTNER_DATES
     )
     why = "Deprecated models stop working on their retirement date; migrating before then avoids an outage."
     fix_safety = _FIX_SAFETY
-    sources = "api-changes.md §1.2 (D-DEP, D-M:sonnet-4-5)"
-    valid = (valid('MODEL = "claude-sonnet-4-6"'), valid('MODEL = "claude-sonnet-4-5"', args=("--today", "2026-06-01")))
+    sources = "api-changes.md §1.2 (D-DEP, D-M:sonnet-4-5), §1.4 (D-BRL), §9.1 (SDK-2.17, AWS)"
+    valid = (
+        valid('MODEL = "claude-sonnet-4-6"'),
+        valid('MODEL = "claude-sonnet-4-5"', args=("--today", "2026-06-01")),
+        valid('MODEL = "us.anthropic.claude-opus-4-5-20251101-v1:0"', args=("--today", "2026-12-04")),
+    )
     invalid = (
         invalid('MODEL = "claude-sonnet-4-5-20250929"', at=[(1, 9)], fixed='MODEL = "claude-sonnet-4-6"'),
         invalid(
@@ -100,6 +122,24 @@ class DeprecatedModel(Rule):
             fixed='MODEL = "claude-sonnet-5-5"',
             args=("--target", "latest"),
         ),
+        invalid(
+            'MODEL = "claude-opus-4-5"',
+            at=[(1, 9)],
+            fixed='MODEL = "claude-opus-5-5"',
+            args=("--today", "2026-12-04", "--target", "latest"),
+        ),
+        invalid(
+            'MODEL = "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0"',
+            at=[(1, 9)],
+            fixed='MODEL = "bedrock/us.anthropic.claude-sonnet-4-6"',
+        ),
+        invalid('MODEL = "claude-3-7-sonnet@20250219"', at=[(1, 9)], fixed='MODEL = "claude-sonnet-4-6"'),
+        invalid(
+            'MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-opus-20240229-v1:0"',
+            at=[(1, 9)],
+            unsafe_fixed='MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-4-6-v1"',
+        ),
+        invalid('MODEL = "anthropic.claude-3-sonnet-20240229-v1:0:28k"', at=[(1, 9)]),
     )
 
 
@@ -123,7 +163,13 @@ class OutdatedModel(Rule):
     )
     invalid = (
         invalid('MODEL = "claude-opus-4-6"', at=[(1, 9)], fixed='MODEL = "claude-opus-4-8"', args=("--target", "4.8")),
-        invalid('MODEL = "claude-opus-4-5"', at=[(1, 9)], fixed='MODEL = "claude-opus-4-6"'),
+        invalid('MODEL = "claude-opus-4-5"', at=[(1, 9)], fixed='MODEL = "claude-opus-4-6"', args=("--today", "2026-11-01")),
+        invalid(
+            'MODEL = "us.anthropic.claude-opus-4-5-20251101-v1:0"',
+            at=[(1, 9)],
+            fixed='MODEL = "us.anthropic.claude-opus-4-6-v1"',
+            args=("--today", "2026-12-04"),
+        ),
     )
 
 
