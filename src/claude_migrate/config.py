@@ -1,6 +1,10 @@
 """``[tool.claude-migrate]`` in ``pyproject.toml``: found by walking up from the current folder
 (or named with ``--config``), validated strictly: an unknown key or a bad value is a usage error
-that names the key and the file."""
+that names the key and the file.
+
+What only the catalog can judge (the target generation, successor IDs) is checked by
+``check_target`` and ``check_successors`` once the catalog is known: a project's catalog file,
+named here or on the command line, may add generations and IDs."""
 
 from __future__ import annotations
 
@@ -11,10 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from claude_migrate.settings import TARGETS
-
 if TYPE_CHECKING:
-    from claude_migrate.catalog import ModelRef
+    from claude_migrate.catalog import Catalog, ModelRef
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -79,15 +81,16 @@ def _patterns(key: str, globs: tuple[str, ...], where: Path) -> tuple[str, ...]:
     return globs
 
 
-def _successors(table: dict[str, str], where: Path) -> tuple[tuple[str, str], ...]:
-    """Each old ID and its successor must be IDs the catalog knows, on the same platform: the
-    successor is written into code as it stands here."""
-    if not table:
-        return ()
-    from claude_migrate.catalog import load
+def check_target(target: str, where: Path, catalog: Catalog) -> None:
+    """A configured target must be one of the catalog's generations (or latest)."""
+    if target not in catalog.targets:
+        raise ConfigError(f"{where}: `target` must be one of {', '.join(catalog.targets)}, not {target!r}")
 
-    catalog = load()
-    for old, new in table.items():
+
+def check_successors(successors: tuple[tuple[str, str], ...], where: Path, catalog: Catalog) -> None:
+    """Each old ID and its successor must be IDs the catalog (with the project's catalog file)
+    knows, on the same platform: the successor is written into code as it stands here."""
+    for old, new in successors:
         old_ref, new_ref = catalog.parse(old), catalog.parse(new)
         problem = None
         if old_ref is None:
@@ -98,7 +101,6 @@ def _successors(table: dict[str, str], where: Path) -> tuple[tuple[str, str], ..
             problem = f"the successor {new!r} is not {_form_names(old_ref)} ID, as the key is"
         if problem:
             raise ConfigError(f"{where}: `successors` key {old!r}: {problem}")
-    return tuple(table.items())
 
 
 #: Platform forms of a model ID: a successor must share one with the ID it replaces.
@@ -123,10 +125,14 @@ def _form_names(ref: ModelRef) -> str:
 def _validate(table: dict, where: Path) -> dict:
     values: dict = {}
     for key, value in table.items():
-        if key == "target":
-            if str(value) not in TARGETS:
-                raise ConfigError(f"{where}: `target` must be one of {', '.join(TARGETS)}, not {value!r}")
+        if key == "target":  # which generations are targets, check_target judges
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{where}: `target` must be a generation such as \"4.6\", or \"latest\"")
             values[key] = str(value)
+        elif key == "catalog":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}: `catalog` must be the path of a TOML file")
+            values[key] = os.path.abspath(where.parent / value)  # relative to the pyproject's folder
         elif key in ("select", "ignore"):
             values[key] = _strings(key, value, where)
         elif key in ("exclude", "extend-exclude"):
@@ -134,6 +140,10 @@ def _validate(table: dict, where: Path) -> dict:
         elif key in ("unsafe-fixes", "preview"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: `{key}` must be true or false")
+            values[key] = value
+        elif key == "max-file-size":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{where}: `max-file-size` must be a positive number of bytes, such as 4194304")
             values[key] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
@@ -143,7 +153,7 @@ def _validate(table: dict, where: Path) -> dict:
         elif key == "successors":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{where}: `successors` must be a table of \"old-id\" = \"new-id\"")
-            values[key] = _successors(value, where)
+            values[key] = tuple(value.items())
         else:
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.claude-migrate]")
     return values

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+#: The contract's default ``--target``. The generations it may be are the catalog's
+#: (``Catalog.targets``), checked where the settings are made.
 DEFAULT_TARGET = "4.6"
-#: Generations ``--target`` accepts, in the contract's order. Here, not in the catalog module,
-#: so that the command line is built without loading the catalog.
-TARGETS = ("4", "4.5", "4.6", "4.7", "4.8", "5", "5.5", "latest")
+#: The default ``max-file-size``, in bytes.
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 #: The report formats ``--output-format`` accepts.
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
 
@@ -28,6 +29,11 @@ class Settings:
     test_file: bool = False
     #: Also report on facts the catalog marks unverified (3P or conflicting sources).
     preview: bool = False
+    #: Files larger than this many bytes are reported (CM000), not read: LibCST needs up to
+    #: 3 KB of memory per byte of dense code.
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: The project's catalog file (an absolute path), merged into the built-in catalog.
+    catalog_file: str | None = None
 
     def selects(self, code: str) -> bool:
         """The most specific matching prefix decides; on a tie, ignore wins (as in ruff)."""
