@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import time
 from pathlib import Path
+from typing import Callable
 
 from click.testing import CliRunner
 
@@ -68,3 +71,20 @@ def run(
     finally:
         os.chdir(old)
     return result.exit_code, result.stdout_bytes if raw else result.stdout, result.stderr
+
+
+#: Seconds a test waits for an event before it calls the run hung. Only a hang is caught with
+#: time: the suite runs on loaded machines, so no test measures how fast anything is.
+HANG = 300
+
+
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen) -> None:
+    """Poll ``condition`` while ``process`` runs; fail if the process ends first, or hangs."""
+    give_up = time.monotonic() + HANG
+    while not condition():
+        if process.poll() is not None:
+            _, err = process.communicate()
+            raise AssertionError(f"the run ended (exit {process.returncode}) before the event; stderr: {err!r}")
+        if time.monotonic() > give_up:
+            raise AssertionError(f"the run hung: still waiting after {HANG} s")
+        time.sleep(0.01)

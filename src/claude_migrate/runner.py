@@ -10,18 +10,21 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from claude_migrate.cache import Cache, Entry, file_stat
 from claude_migrate.findings import FileResult
 from claude_migrate.settings import Settings, for_path
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+#: What stops a run; held while workers start.
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 #: Below this many files to parse, starting workers costs more than it saves.
 POOL_MIN_FILES = 16
@@ -117,15 +120,19 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
             while chunks:
                 try:
                     while len(window) < min(jobs * 4, len(chunks)):
-                        window.append(pool.submit(run_chunk, chunks[len(window)]))
+                        window.append(_submit(pool, run_chunk, chunks[len(window)]))
                     results = window[0].result()
                 except BrokenProcessPool:
                     break  # a worker died (a crash in native code): isolate the chunks in flight
                 window.popleft()
                 chunks.popleft()
+                if not chunks:  # the last results: the workers are done, end them before handing these out
+                    pool.shutdown()
                 yield from results
-        except BaseException:  # interrupted, or the consumer stopped: stop the workers now
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:
+            # An error, an interrupt, or the consumer stopped early: stop the workers now. (An
+            # early stop cannot wait for them either: it is how an interrupt in the consumer's
+            # loop reaches us, as the exception drops the loop and so closes this generator.)
             stop_workers()
             raise
         pool.shutdown()
@@ -134,27 +141,52 @@ def _map_ordered(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
                 yield from map(_isolated, chunks.popleft())
 
 
+#: The pools not yet collected, for stop_workers.
+_pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # fork is the cheapest start where it is safe; elsewhere each worker imports anew.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    _pools.add(pool)
+    return pool
+
+
+def _submit(pool: ProcessPoolExecutor, function: Callable, argument: object) -> Future:
+    """``pool.submit``, which starts the workers, with Ctrl-C and SIGTERM held meanwhile: a
+    worker must not get one before _start_worker has set its own handlers (it would run the
+    parent's, and die with a traceback). The parent gets them as soon as this returns."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX: there is no fork either
+        return pool.submit(function, argument)
+    held = _STOP_SIGNALS - signal.pthread_sigmask(signal.SIG_BLOCK, ())  # those not held already
+    try:  # (a signal already caught is raised by the call that blocks: it too must unblock)
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        return pool.submit(function, argument)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def _isolated(task: Task) -> FileResult:
     """Check one file in a process of its own; if that process dies, the file gets CM000."""
     from concurrent.futures.process import BrokenProcessPool
 
-    with _pool(1) as pool:
-        try:
-            return pool.submit(run_task, task).result()
-        except BrokenProcessPool:
-            from claude_migrate.engine import finish_result, unparseable
+    pool = _pool(1)
+    try:
+        result = _submit(pool, run_task, task).result()
+    except BrokenProcessPool:
+        from claude_migrate.engine import finish_result, unparseable
 
-            message = "the checker crashed on this file (please report this); the file was not checked"
-            return finish_result(FileResult(task.display), [unparseable(f"internal error: {message}")])
+        message = "the checker crashed on this file (please report this); the file was not checked"
+        result = finish_result(FileResult(task.display), [unparseable(f"internal error: {message}")])
+    except BaseException:  # an interrupt: stop the worker now, not at the end of its file
+        stop_workers()
+        raise
+    pool.shutdown()
+    return result
 
 
 def tune_gc() -> None:
@@ -166,12 +198,24 @@ def tune_gc() -> None:
 
 
 def stop_workers() -> None:
-    """End every worker at once (on Ctrl-C): what they were checking is thrown away, and the
-    pool's exit hook then has nothing left to wait for."""
+    """End every worker at once (on Ctrl-C, an error, or a consumer that stops early): what they
+    were checking is thrown away. Then wait for each pool's thread to see them gone and end: left
+    running, it races the interpreter's exit hook, which prints `OSError: [Errno 9] Bad file
+    descriptor`, or hangs the exit."""
     import multiprocessing
 
-    for worker in multiprocessing.active_children():
+    workers = multiprocessing.active_children()
+    for worker in workers:
         worker.terminate()
+    for worker in workers:
+        worker.join()
+    for pool in list(_pools):
+        # A worker killed while it sent its results leaves half a message, and the pool's thread
+        # waits for the rest as long as a write end of their pipe is open: ours is the last one.
+        results = getattr(pool, "_result_queue", None)
+        if results is not None:
+            results._writer.close()
+        pool.shutdown(cancel_futures=True)
 
 
 def _start_worker(parent: int) -> None:
@@ -179,6 +223,8 @@ def _start_worker(parent: int) -> None:
     # with SIGTERM, which must kill a worker (a forked worker inherits the parent's handler).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # held since the fork (see _submit)
     tune_gc()
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
