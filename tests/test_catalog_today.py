@@ -93,7 +93,7 @@ def test_models_command_shows_legacy_and_unconfirmed_retirement(tmp_path):
 def test_release_dates_and_their_status():
     assert _model("claude-opus-5-5").released == dt.date(2026, 9, 22) and _model("claude-opus-5-5").verified("released")
     fable = _model("claude-fable-5-1")
-    assert fable.platforms["bedrock"]["released"] == dt.date(2026, 9, 1) and "unverified" not in fable.platforms["bedrock"]
+    assert fable.platforms["bedrock"].released == dt.date(2026, 9, 1) and fable.platforms["bedrock"].verified("released")
     assert _model("claude-sonnet-5-5").released == dt.date(2026, 9, 28)
     assert not _model("claude-sonnet-5-5").verified("released")
 

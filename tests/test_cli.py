@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import PINNED, run
 
+from claude_migrate.rules import RULES
+
 CLIENT = """\
 import anthropic
 
@@ -217,6 +219,8 @@ def test_rules_lists_every_rule(tmp_path):
     code, out, _ = run("rules", cwd=tmp_path)
     assert code == 0
     codes = [line.split()[0] for line in out.splitlines()]
+    assert codes == [rule.code for rule in RULES]
+    # A guard against losing a rule from the registry unnoticed:
     assert codes == [
         "CM000", "CM101", "CM102", "CM103", "CM201", "CM301", "CM302", "CM303", "CM304", "CM401", "CM402", "CM501",
         "CM601", "CM602", "CM603", "CM604", "CM605", "CM606",

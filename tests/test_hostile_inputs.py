@@ -397,7 +397,7 @@ def test_a_message_with_control_characters_is_escaped():
     from claude_migrate.report import as_concise
 
     message = "cannot read: \x1b]0;owned\x07\x85"
-    finding = Finding("CM000", "unparseable-file", "error", message, 0, 0, line=1, column=1, path="m.py")
+    finding = Finding("CM000", "unparseable-file", "error", message, 0, 0, path="m.py")
     assert as_concise([finding], False) == "m.py:1:1: CM000 cannot read: \\x1b]0;owned\\x07\\x85\n"
 
 

@@ -72,14 +72,14 @@ def _report(result) -> tuple:
 def test_fix_without_a_second_lint_reports_what_a_second_lint_would(name, data, args, unsafe, monkeypatch):
     options = settings(*args, *unsafe)
     fast = _report(check_file(data, "sample.py", options, fix=True))
-    monkeypatch.setattr(engine, "carry_findings", lambda findings, edits, text: None)
+    monkeypatch.setattr(engine, "carry_findings", lambda findings, edits: None)
     assert fast == _report(check_file(data, "sample.py", options, fix=True))
 
 
 def test_prefilter_tokens_come_from_the_catalog_and_the_selection():
     catalog = load()
     assert prefilter_tokens(("CM201",), ()) == ((tuple(sorted(name.encode() for name in catalog.betas)), ()),)
-    assert prefilter_tokens(("CM401",), ()) == (((catalog.text_editor["legacy_name"].encode(),), ()),)
+    assert prefilter_tokens(("CM401",), ()) == (((catalog.text_editor.legacy_name.encode(),), ()),)
     assert b"claude" in prefilter_tokens(("CM",), ())[0][0]
     assert b"claude" not in prefilter_tokens(("CM",), ("CM1",))[0][0]
     assert prefilter_tokens(("CM602", "CM604"), ()) == (

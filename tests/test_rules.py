@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
 from claude_migrate.engine import check_file
-from claude_migrate.rules import RULES
+from claude_migrate.rules import CHECKS, RULES, Rule
+from claude_migrate.rules.unparseable import UnparseableFile
 from helpers import fixed, positions, settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 VALID = [(rule, i, ex) for rule in RULES for i, ex in enumerate(rule.valid)]
 INVALID = [(rule, i, ex) for rule in RULES for i, ex in enumerate(rule.invalid)]
@@ -55,6 +59,21 @@ def test_invalid_example_unsafe_fixes_exactly(case):
 def test_every_rule_has_examples_both_ways():
     for rule in RULES:
         assert rule.valid and rule.invalid, rule.code
+
+
+# -- the registry ------------------------------------------------------------------------------
+
+
+def test_every_rule_is_checked_by_one_rule_or_is_the_engines_own():
+    reported = [doc for rule in CHECKS for doc in rule.reports()]
+    assert sorted(reported, key=lambda rule: rule.code) == [rule for rule in RULES if rule is not UnparseableFile]
+    assert not issubclass(UnparseableFile, Rule)
+
+
+def test_the_readme_rule_table_lists_the_registry():
+    rows = [line.split("|")[1:-1] for line in README.read_text("utf-8").splitlines() if line.startswith("| CM")]
+    table = [(code.strip(), name.strip(), fix.strip() == "—") for code, name, _, fix in rows]
+    assert table == [(rule.code, rule.name, rule.fix == "none") for rule in RULES]
 
 
 # -- precision lessons from real projects (see the closing note of issue 5) --------------------
@@ -107,3 +126,56 @@ def test_in_a_test_file_budget_thinking_is_judged_on_the_unfixed_model():
     )
     assert _fixes(source, "tests/test_x.py") == [("CM101", 3, "unsafe")]
     assert [code for code, _, _ in _fixes(source, "tests/test_x.py", "--unsafe-fixes")] == ["CM101", "CM301"]
+
+
+# -- a request as it will be after this run's fixes ---------------------------------------------
+
+
+def test_a_suppressed_budget_thinking_finding_leaves_manual_thinking_for_the_other_rules():
+    """Its fix is not applied, so the request keeps its budget, which must fit max_tokens."""
+    source = (
+        'client.messages.create(model="claude-opus-4-6", max_tokens=1024,\n'
+        '    thinking={"type": "enabled", "budget_tokens": 2048},  # claude-migrate: ignore[CM301]\n'
+        "    messages=[])\n"
+    )
+    assert [(f.code, f.line, f.column, f.message) for f in check_file(source.encode(), "x.py", settings()).findings] == [
+        ("CM303", 2, 5, "budget_tokens 2048 must be less than max_tokens 1024 (the request fails with a 400)")
+    ]
+    assert positions(source.replace("  # claude-migrate: ignore[CM301]", "")) == [("CM301", 2, 5)]
+
+
+def test_a_model_id_without_a_fix_is_judged_as_written_even_with_unsafe_fixes():
+    """The successor has no ID with the `:28k` suffix: the model stays, so CM301 judges it."""
+    source = (
+        'client.messages.create(model="anthropic.claude-3-sonnet-20240229-v1:0:28k", max_tokens=4000,\n'
+        '    thinking={"type": "enabled", "budget_tokens": 2000}, messages=[])\n'
+    )
+    for args in ((), ("--unsafe-fixes",)):
+        found = check_file(source.encode(), "x.py", settings(*args)).findings
+        assert [(f.code, f.fix) for f in found][0] == ("CM102", None)
+        assert found[1].message == (
+            'Manual thinking with budget_tokens is rejected with a 400 on Claude 3 Sonnet; use {"type": "adaptive"} '
+            "and control depth with output_config.effort"
+        )
+
+
+def test_a_text_completions_call_keeps_its_model_and_so_does_every_request_sharing_the_constant():
+    source = (
+        'import anthropic\nMODEL = "claude-2.1"\n'
+        "client.completions.create(model=MODEL, prompt=P, max_tokens_to_sample=3)\n"
+        "client.messages.create(model=MODEL, max_tokens=10, messages=[])\n"
+    )
+    found = check_file(source.encode(), "x.py", settings("--unsafe-fixes")).findings
+    assert [(f.code, f.line, f.fix) for f in found] == [("CM101", 2, None), ("CM606", 3, None)]
+    assert found[0].message == (
+        "Model 'claude-2.1' was retired on 2025-07-21; this is a Text Completions call, which no current "
+        "model serves: move it to messages.create (CM606)"
+    )
+    # Even where CM606 is not selected: the call cannot move whatever is reported.
+    assert fixed(source, "--select", "CM1") == source
+
+
+def test_a_relative_openai_module_is_not_the_openai_package():
+    source = "import anthropic\nfrom .openai import helpers\nclient.completions.create(model=m, prompt=p)\n"
+    assert positions(source) == [("CM606", 3, 1)]
+    assert positions(source.replace("from .openai", "from openai")) == []

@@ -341,16 +341,18 @@ def test_the_cache_removes_its_stale_temporaries(tmp_path):
 # -- damaged or forged cache entries --------------------------------------------------------------
 
 FORGERIES = {
-    "line is a string": lambda e: e[3][0].__setitem__(7, "2"),
-    "line is a bool": lambda e: e[3][0].__setitem__(7, True),
+    "start is a string": lambda e: e[3][0].__setitem__(4, "2"),
+    "start is a bool": lambda e: e[3][0].__setitem__(4, True),
+    "start on no line kept": lambda e: e[3][0].__setitem__(4, 10**6),
     "message is a number": lambda e: e[3][0].__setitem__(3, 7),
     "unknown severity": lambda e: e[3][0].__setitem__(2, {"x": 1}),
     "code is not a rule code": lambda e: e[3][0].__setitem__(0, ["CM101"]),
     "fix edits not lists": lambda e: e[3][0][6].__setitem__(1, ["abc", 3]),
     "fix edit of wrong length": lambda e: e[3][0][6].__setitem__(1, [[1, 2]]),
     "fix applicability unknown": lambda e: e[3][0][6].__setitem__(0, "maybe"),
-    "report edits not lists": lambda e: e[3][0].__setitem__(12, "abcde"),
-    "cell is a string": lambda e: e[3][0].__setitem__(11, "1"),
+    "lines not lists": lambda e: e.__setitem__(4, "abcde"),
+    "a line ending where it starts": lambda e: e[4][0].__setitem__(2, e[4][0][1]),
+    "cell number is a string": lambda e: e.__setitem__(5, [[1, "1"]]),
     "stat is a dict": lambda e: e.__setitem__(1, {"size": 1, "mtime": 2}),
     "stat of strings": lambda e: e.__setitem__(1, ["1", "2"]),
     "findings is a dict": lambda e: e.__setitem__(3, {"a": 1}),

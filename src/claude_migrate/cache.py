@@ -1,10 +1,11 @@
 """Per-file results kept between runs, so a second run on an unchanged tree parses nothing.
 
 One JSON file per tool and catalog version in the cache folder (``.claude_migrate_cache/``,
-which ignores itself for git). An entry holds the file's size and modification time, a hash of its bytes, a
-digest of the settings it was checked with, and its findings. A file whose size and time are
-unchanged is not read at all (as ruff and git do); one whose time changed is read and hashed,
-and is re-checked only if its bytes changed. A time too close to the run's start to be trusted
+which ignores itself for git). An entry holds the file's size and modification time, a hash of
+its bytes, a digest of the settings it was checked with, and its findings: their offsets, and
+where the lines they are on start and end (so they are reported without reading the file). A
+file whose size and time are unchanged is not read at all (as ruff and git do); one whose time
+changed is read and hashed, and is re-checked only if its bytes changed. A time too close to the run's start to be trusted
 (the file may change again within the same clock tick) is not stored, only the hash.
 
 JSON rather than pickle: the folder sits in the user's tree, and loading it must never run code.
@@ -28,6 +29,7 @@ from claude_migrate.discovery import SourcePath
 from claude_migrate.files import create_temp
 from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
 from claude_migrate.settings import Settings
+from claude_migrate.source import PositionMap
 
 #: A modification time this close to the run's start may hide a second change in the same tick.
 RACY_NS = 2_000_000_000
@@ -159,29 +161,32 @@ def _key(item: SourcePath) -> str:
 
 
 def _encode_entry(entry: Entry) -> list:
-    return [entry.settings, entry.stat, entry.hash, [_encode_finding(f) for f in entry.findings]]
+    # The findings share their file's map (``engine.finish_result``), kept to their lines.
+    lines, cells = entry.findings[0].positions.rows() if entry.findings else ([], [])
+    return [entry.settings, entry.stat, entry.hash, [_encode_finding(f) for f in entry.findings], lines, cells]
 
 
 def _decode_entry(raw: object) -> Entry:
     """An entry from its JSON, checked field by field: the file is in the user's tree, and a
     damaged or forged entry must not reach the reports."""
-    settings, size_time, digest, findings = _list(raw, 4)
+    settings, size_time, digest, findings, lines, cells = _list(raw, 6)
     if size_time is not None:
         size_time = tuple(_int(n) for n in _list(size_time, 2))
-    findings = tuple(_decode_finding(f) for f in _list(findings))
+    positions = PositionMap.from_rows(
+        [tuple(_int(n) for n in _list(line, 3)) for line in _list(lines)],
+        [tuple(_int(n) for n in _list(cell, 2)) for cell in _list(cells)],
+    )
+    findings = tuple(_decode_finding(f, positions) for f in _list(findings))
     return Entry(_str(settings), size_time, _str(digest), findings)
 
 
 def _encode_finding(finding: Finding) -> list:
     fix = finding.fix and [finding.fix.applicability, [astuple(e) for e in finding.fix.edits]]
-    return [
-        finding.code, finding.name, finding.severity, finding.message, finding.start, finding.end, fix,
-        finding.line, finding.column, finding.end_line, finding.end_column, finding.cell, finding.edits,
-    ]
+    return [finding.code, finding.name, finding.severity, finding.message, finding.start, finding.end, fix]
 
 
-def _decode_finding(raw: object) -> Finding:
-    code, name, severity, message, start, end, fix, line, column, end_line, end_column, cell, edits = _list(raw, 13)
+def _decode_finding(raw: object, positions: PositionMap) -> Finding:
+    code, name, severity, message, start, end, fix = _list(raw, 7)
     if fix is not None:
         applicability, fix_edits = _list(fix, 2)
         if applicability not in (SAFE, UNSAFE):
@@ -189,21 +194,15 @@ def _decode_finding(raw: object) -> Finding:
         fix = Fix(tuple(_decode_edit(e) for e in _list(fix_edits)), applicability)
     if not (isinstance(code, str) and _CODE.fullmatch(code)) or severity not in ("error", "warning"):
         raise ValueError(code)
-    edits = tuple(_decode_report_edit(e) for e in _list(edits))
-    return Finding(
-        code, _str(name), severity, _str(message), _int(start), _int(end), fix, _int(line), _int(column),
-        _int(end_line), _int(end_column), "", None if cell is None else _int(cell), edits,
-    )
+    finding = Finding(code, _str(name), severity, _str(message), _int(start), _int(end), fix, "", positions)
+    for offset in finding.offsets():
+        positions.position(offset)  # ValueError if the map does not know where it is
+    return finding
 
 
 def _decode_edit(raw: object) -> Edit:
     start, end, new = _list(raw, 3)
     return Edit(_int(start), _int(end), _str(new))
-
-
-def _decode_report_edit(raw: object) -> tuple[int, int, int, int, str]:
-    line, column, end_line, end_column, new = _list(raw, 5)
-    return _int(line), _int(column), _int(end_line), _int(end_column), _str(new)
 
 
 _CODE = re.compile(r"CM[0-9]{3}")

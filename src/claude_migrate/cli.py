@@ -10,13 +10,13 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 
 import click
 
 from claude_migrate import __version__
 from claude_migrate.config import ConfigError, FileConfig, load_config
-from claude_migrate.settings import DEFAULT_TARGET, FORMATS, TARGETS, Settings
+from claude_migrate.settings import DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, FORMATS, Settings
 
 # Everything a run needs beyond this (LibCST, the catalog, discovery, the report formats) is
 # imported where it is used, so that `--version`, `--help` and `rules` start fast.
@@ -52,30 +52,59 @@ def _config(path: str | None) -> FileConfig:
 
 
 def _settings(options: dict, config: FileConfig) -> Settings:
-    from claude_migrate.config import invalid_pattern
-    from claude_migrate.report import escape
+    """The run's settings. The catalog (with the project's catalog file) is loaded here: the
+    target and the successors are judged against it."""
+    from claude_migrate.catalog import CatalogError, load
+    from claude_migrate.config import check_successors, check_target, invalid_pattern
 
     bad = invalid_pattern(options.get("exclude") or ())
     if bad is not None:  # checked here, before the walk compiles it
-        click.echo(f"error: --exclude: invalid pattern {escape(repr(bad))}", err=True)
-        sys.exit(EXIT_USAGE)
+        _usage_error(f"--exclude: invalid pattern {bad!r}")
+    given = options.get("catalog")
+    catalog_file = os.path.abspath(given) if given else config.get("catalog")
+    try:
+        catalog = load(catalog_file)
+        target = options.get("target")
+        if target is None:
+            target = config.get("target", DEFAULT_TARGET)
+            check_target(target, config.path, catalog)
+        elif target not in catalog.targets:
+            raise click.BadParameter(f"{target!r} is not one of {', '.join(catalog.targets)}.", param_hint="'--target'")
+        check_successors(config.get("successors", ()), config.path, catalog)
+    except (CatalogError, ConfigError) as exc:
+        _usage_error(str(exc))
     return Settings(
-        target=options.get("target") or config.get("target", DEFAULT_TARGET),
+        target=target,
         today=_today(options.get("today")),
         select=_codes(options.get("select")) or config.get("select", ("CM",)),
         ignore=_codes(options.get("ignore")) or config.get("ignore", ()),
         unsafe_fixes=options.get("unsafe_fixes") or config.get("unsafe-fixes", False),
         preview=options.get("preview") or config.get("preview", False),
+        max_file_size=config.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         successors=config.get("successors", ()),
+        catalog_file=catalog_file,
     )
+
+
+def _usage_error(message: str) -> NoReturn:
+    """A bad setting: one line on stderr naming the file or option, no usage banner; exit 2."""
+    click.echo(f"error: {escape(message)}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 def _settings_options(func: Callable) -> Callable:
     for decorator in reversed(
         [
-            click.option("--target", type=click.Choice(TARGETS), help=f"Generation to migrate to (default {DEFAULT_TARGET})."),
+            click.option(
+                "--target", metavar="GEN",
+                help=f"Generation to migrate to, one of the catalog's, or latest (default {DEFAULT_TARGET}).",
+            ),
             click.option("--today", metavar="YYYY-MM-DD", help="Judge lifecycle on this date (env CLAUDE_MIGRATE_TODAY)."),
             click.option("--config", "config_path", type=click.Path(dir_okay=False), help="A pyproject.toml to read."),
+            click.option(
+                "--catalog", type=click.Path(dir_okay=False),
+                help="A TOML file of models and beta flags to add to or correct in the catalog.",
+            ),
             click.option(
                 "--preview", is_flag=True, default=None,
                 help="Also report on facts the catalog marks unverified (3P or conflicting sources).",
@@ -180,12 +209,13 @@ class Run:
         """The cache for this tool, catalog and project, or None with --no-cache."""
         if self.options["no_cache"]:
             return None
-        from claude_migrate.cache import Cache, content_hash
-        from claude_migrate.catalog import CATALOG_FILE
+        from claude_migrate.cache import Cache
+        from claude_migrate.catalog import load
 
-        # Keyed by the catalog's bytes, not its version field: any edit to the data counts.
-        catalog = CATALOG_FILE.read_bytes()
-        return Cache(self._root / CACHE_FOLDER, f"{__version__}-{content_hash(catalog)[:12]}")
+        # Keyed by the bytes of the catalog and the project's catalog file, not the version
+        # field: any edit to the data counts.
+        digest = load(self.settings.catalog_file).digest
+        return Cache(self._root / CACHE_FOLDER, f"{__version__}-{digest[:12]}")
 
     def stdin_result(self):
         """The result for standard input, or None when --force-exclude excludes its name."""
@@ -406,14 +436,23 @@ def explain(code: str) -> None:
 
 @cli.command()
 @_settings_options
-def models(config_path, **options) -> None:
+@click.option(
+    "--check-sdk", is_flag=True,
+    help="Instead, compare the installed anthropic SDK's model IDs, dates and beta flags with the catalog.",
+)
+def models(config_path, check_sdk, **options) -> None:
     """The catalog: id, family, generation, status, retirement date, successor under --target."""
     from claude_migrate.catalog import load
     from claude_migrate.lifecycle import status
 
     settings = _settings(options, _config(config_path))
-    catalog = load()
-    click.echo(f"Catalog {catalog.version}; status on {settings.today}; successors under --target {settings.target}")
+    catalog = load(settings.catalog_file)
+    if check_sdk:
+        _check_sdk(catalog)
+    extra = f" with {catalog.user_file}" if catalog.user_file else ""
+    click.echo(
+        escape(f"Catalog {catalog.version}{extra}; status on {settings.today}; successors under --target {settings.target}")
+    )
     header = ("id", "family", "gen", "status", "retires", "successor")
     rows = [header]
     for model in catalog.models:
@@ -430,10 +469,23 @@ def models(config_path, **options) -> None:
             )
         )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
-    for row in rows:
-        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+    for row in rows:  # a project's catalog may name anything: escaped like every output
+        click.echo(escape("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()))
     click.echo("'?': date not confirmed by Anthropic's documentation (3P or conflicting sources).")
     click.echo("legacy: still served, but the documentation suggests a newer model.")
+
+
+def _check_sdk(catalog) -> None:
+    """Where the installed SDK and the catalog disagree: exit 1 if anywhere, 2 without an SDK."""
+    from claude_migrate.sdk_drift import SdkNotFound, check_sdk
+
+    try:
+        report = check_sdk(catalog)
+    except SdkNotFound as exc:
+        _usage_error(str(exc))
+    for line in report.lines():
+        click.echo(escape(line))
+    sys.exit(EXIT_FINDINGS if report.disagreements else EXIT_CLEAN)
 
 
 def main() -> None:

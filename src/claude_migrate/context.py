@@ -1,11 +1,12 @@
-"""Per-file state shared by the checkers of one traversal: spans, findings, edit helpers."""
+"""Per-file state shared by the rules of one traversal: spans, findings, edit helpers, and the
+fix policy (which fixes this run applies, which a rule keeps from rewriting a request)."""
 
 from __future__ import annotations
 
 import bisect
 import difflib
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import libcst as cst
 
@@ -13,11 +14,22 @@ from claude_migrate.findings import SAFE, UNSAFE, Edit, Finding, Fix
 from claude_migrate.traversal import Spans, traverse
 
 if TYPE_CHECKING:
-    from claude_migrate.analysis import Analysis
     from claude_migrate.catalog import Catalog
-    from claude_migrate.rules.base import Rule
+    from claude_migrate.facts.sites import RequestSite
     from claude_migrate.settings import Settings
     from claude_migrate.source import Source
+
+
+class Documented(Protocol):
+    """What a finding takes from its rule's documentation."""
+
+    code: str
+    name: str
+    severity: str
+
+
+class KeepsUnfixed(Protocol):
+    def keeps_unfixed(self, site: RequestSite, param: str) -> str | None: ...
 
 
 def _squeeze(text: str) -> str:
@@ -104,7 +116,12 @@ class _OffsetMap:
 
 
 class FileContext:
-    def __init__(self, source: Source, module: cst.Module, settings: Settings, catalog: Catalog):
+    """``keepers``: the rules that may keep a request parameter from being rewritten."""
+
+    def __init__(
+        self, source: Source, module: cst.Module, settings: Settings, catalog: Catalog,
+        keepers: Sequence[KeepsUnfixed] = (),
+    ):
         self.source = source
         self.text = source.text
         self.module = module
@@ -113,7 +130,7 @@ class FileContext:
         self.findings: list[Finding] = []
         self._spans: Spans | None = None  # complete once the walk is done
         self._map: _OffsetMap | None = None
-        self.analysis: Analysis  # set by the engine before the traversal
+        self._keepers = keepers
 
     # -- positions -------------------------------------------------------------------------
     def walk(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
@@ -146,10 +163,18 @@ class FileContext:
         start, end = self.span(node)
         return self.text[start:end]
 
+    def line(self, node: cst.CSTNode) -> int:
+        return self.source.line_col(self.span(node)[0])[0]
+
+    def lines(self, node: cst.CSTNode) -> tuple[int, int]:
+        """The node's first and last line."""
+        start, end = self.span(node)
+        return self.source.line_col(start)[0], self.source.line_col(end)[0]
+
     # -- reporting -------------------------------------------------------------------------
     def report(
         self,
-        rule: type[Rule],
+        rule: Documented | type[Documented],
         node: cst.CSTNode,
         message: str,
         fix: Fix | None = None,
@@ -198,6 +223,11 @@ class FileContext:
     def applies(self, safe: bool) -> bool:
         """Whether a fix of this safety is applied by this run's ``fix``."""
         return (safe and not self.settings.test_file) or self.settings.unsafe_fixes
+
+    def keeps_unfixed(self, site: RequestSite, param: str) -> str | None:
+        """Why a request's ``param`` must stay as written, whatever a fix would make of it
+        (the first rule's reason); None if no rule keeps it."""
+        return next((reason for rule in self._keepers if (reason := rule.keeps_unfixed(site, param))), None)
 
 
 class _CommentFinder(cst.CSTVisitor):

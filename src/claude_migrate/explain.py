@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claude_migrate.rules.base import Example, Rule
+from claude_migrate.rules.base import Example, RuleDoc
 
 
 def _block(code: str) -> str:
@@ -13,7 +13,7 @@ def _settings(example: Example) -> str:
     return f"  (with {' '.join(example.args)})" if example.args else ""
 
 
-def render(rule: type[Rule]) -> str:
+def render(rule: type[RuleDoc]) -> str:
     out = [
         f"{rule.code} {rule.name}",
         f"Severity: {rule.severity}. Fix: {rule.fix}.",
@@ -50,14 +50,13 @@ def _catalog_fact(name: str) -> list[str]:
     from claude_migrate.catalog import load
 
     catalog = load()
-    fact = catalog.facts[name]
-    lines = [f"Catalog fact `{name}`: {fact['meaning']} (source: {fact['source']})."]
+    fact = catalog.request_facts[name]
+    lines = [f"Catalog fact `{name}`: {fact.meaning} (source: {fact.source})."]
     by_value: dict[str, list[str]] = {}
     for model in catalog.models:
         mark = "?" if name in model.unverified else ""
         by_value.setdefault(model.requests[name], []).append(model.id + mark)
     for value, ids in by_value.items():
-        meaning = fact.get(value)
-        lines.append(f"- {value}" + (f": {meaning}" if isinstance(meaning, str) else "") + f". {', '.join(ids)}")
+        lines.append(f"- {value}: {fact.values[value]}. {', '.join(ids)}")
     lines.append("'?': unverified (3P or conflicting sources); reported only with --preview.")
     return lines

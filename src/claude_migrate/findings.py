@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from claude_migrate.source import PositionMap
+
 SAFE = "safe"
 UNSAFE = "unsafe"
 
@@ -34,12 +36,17 @@ class Fix:
     def conflicts(self, other: Fix) -> bool:
         return any(a.conflicts(b) for a in self.edits for b in other.edits)
 
-    def demoted(self, unsafe: bool) -> Fix:
-        return Fix(self.edits, UNSAFE) if unsafe and self.applicability == SAFE else self
+
+#: Where the findings of a file that could not be read sit: its start.
+NO_TEXT = PositionMap()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
+    """What a rule found, where: ``start`` and ``end`` (and the fix's edits) are character
+    offsets into the checked text. Lines, columns and a notebook's cell are computed when the
+    finding is reported, by its file's map (``positions``, given by ``engine.finish_result``)."""
+
     code: str
     name: str
     severity: str
@@ -47,22 +54,48 @@ class Finding:
     start: int
     end: int
     fix: Fix | None = None
-    # Filled in when the finding is reported: 1-based line and column of start and end.
-    line: int = 0
-    column: int = 0
-    end_line: int = 0
-    end_column: int = 0
     path: str = field(default="", compare=False)
-    cell: int | None = None  # notebooks: the 1-based cell; line and column are within it
-    #: The fix's edits as (line, column, end_line, end_column, new text), for reports.
-    edits: tuple[tuple[int, int, int, int, str], ...] = ()
+    positions: PositionMap = field(default=NO_TEXT, compare=False, repr=False)
 
     def fixable(self, unsafe: bool) -> bool:
         return self.fix is not None and (self.fix.applicability == SAFE or unsafe)
 
     @property
+    def cell(self) -> int | None:
+        """In a notebook, the 1-based cell; line and end_line count from its start."""
+        return self.positions.position(self.start)[0]
+
+    @property
+    def line(self) -> int:
+        return self.positions.position(self.start)[1]
+
+    @property
+    def column(self) -> int:
+        return self.positions.position(self.start)[2]
+
+    @property
+    def end_line(self) -> int:
+        return self.positions.position(self.end)[1]
+
+    @property
+    def end_column(self) -> int:
+        return self.positions.position(self.end)[2]
+
+    @property
+    def edits(self) -> tuple[tuple[int, int, int, int, str], ...]:
+        """The fix's edits as (line, column, end_line, end_column, new text), for reports."""
+        where = self.positions.position
+        return tuple((*where(e.start)[1:], *where(e.end)[1:], e.new) for e in self.fix.edits) if self.fix else ()
+
+    @property
     def sort_key(self) -> tuple:
-        return (self.path, self.cell or 0, self.line, self.column, self.code)
+        cell, line, column = self.positions.position(self.start)
+        return (self.path, cell or 0, line, column, self.code)
+
+    def offsets(self) -> list[int]:
+        """Every offset the finding's positions are computed from."""
+        edits = self.fix.edits if self.fix else ()
+        return [self.start, self.end, *(offset for e in edits for offset in (e.start, e.end))]
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

@@ -1,7 +1,7 @@
 """The verdict on one model ID: retired, deprecated or outdated, and what it should become.
 
-Shared by the CM1xx rules (which report it) and by request sites (which judge a request against
-the model it will hit after the CM1xx fix).
+Shared by the model-ID rules (which report it) and by request sites (which judge a request
+against the model it will hit after the model ID's fix).
 """
 
 from __future__ import annotations
@@ -25,35 +25,35 @@ PARTNERS = {"bedrock": "Amazon Bedrock", "vertex": "Google Cloud (Vertex AI)"}
 
 @dataclass(frozen=True)
 class Verdict:
-    code: str  # CM101 | CM102 | CM103
+    state: str  # retired | deprecated | outdated
     message: str
     new_id: str | None  # None: no fix
     safe: bool
     successor: Model | None
-    state: str = ""  # the message without its advice: what is wrong with the model
+    problem: str = ""  # the message without its advice: what is wrong with the model
 
     def without_fix(self, reason: str) -> Verdict:
         """The same finding, reported with ``reason`` instead of a successor to move to."""
-        return replace(self, message=f"{self.state}; {reason}", new_id=None, successor=None)
+        return replace(self, message=f"{self.problem}; {reason}", new_id=None, successor=None)
 
 
 def judge(ref: ModelRef, matching: bool, settings: Settings, catalog: Catalog) -> Verdict | None:
     model = ref.model
     today = settings.today
     quoted = f"Model '{ref.text}'"
-    code, state = _lifecycle_state(ref, today)
-    if state:
-        state = f"{quoted} {state}"
+    state, problem = _lifecycle_state(ref, today)
+    if problem:
+        problem = f"{quoted} {problem}"
 
     successor = _successor(model, settings, catalog)
     family = model.successor_family.capitalize()
-    if code == "CM103":
+    if state == "outdated":
         if successor is None or successor == model:
             return None
-        state = f"{quoted} is outdated: {successor.name} is the newest {family} model at or below --target {settings.target}"
+        problem = f"{quoted} is outdated: {successor.name} is the newest {family} model at or below --target {settings.target}"
     if successor is None or successor == model:
         reason = f"no newer {family} model at or below --target {settings.target} is available on {today}"
-        return Verdict(code, f"{state}; {reason}", None, False, None, state)
+        return Verdict(state, f"{problem}; {reason}", None, False, None, problem)
 
     override = settings.successor_override(ref.text)
     new_id = override or catalog.ids_of_form(successor, ref)
@@ -62,14 +62,15 @@ def judge(ref: ModelRef, matching: bool, settings: Settings, catalog: Catalog) -
         reason = f"its successor {successor.name} has no {form} ID"
         if ref.suffix:
             reason += f" with the context-length suffix '{ref.suffix}'"
-        return Verdict(code, f"{state}; {reason}", None, False, successor, state)
+        return Verdict(state, f"{problem}; {reason}", None, False, successor, problem)
     # A bare Bedrock ID may need an inference profile on newer models: only the user can choose.
     bare_bedrock = ref.form.startswith("bedrock") and not ref.region
-    return Verdict(code, f"{state}; use '{new_id}'", new_id, not (matching or bare_bedrock), successor, state)
+    return Verdict(state, f"{problem}; use '{new_id}'", new_id, not (matching or bare_bedrock), successor, problem)
 
 
 def _lifecycle_state(ref: ModelRef, today: dt.date) -> tuple[str, str]:
-    """CM101 or CM102 and what is wrong with the model, or ("CM103", "")."""
+    """("retired" or "deprecated", what is wrong with the model), or ("outdated", "").
+    A retirement the catalog marks unconfirmed is reported as a deprecation."""
     model = ref.model
     partner = PARTNERS.get(ref.platform or "")
     dates = model.partner_dates(ref.platform) if partner else None
@@ -78,21 +79,21 @@ def _lifecycle_state(ref: ModelRef, today: dt.date) -> tuple[str, str]:
         # is reported as the API's, and its deprecation says nothing about the partner.
         retired = model.retired
         if retired is None or retired > today:
-            return "CM103", ""
+            return "outdated", ""
         if model.verified("retired"):
-            return "CM102", f"was retired on the Claude API on {retired}; {partner} sets its own date"
-        return "CM102", f"was due to retire on the Claude API on {retired} (unconfirmed); {partner} sets its own date"
+            return "deprecated", f"was retired on the Claude API on {retired}; {partner} sets its own date"
+        return "deprecated", f"was due to retire on the Claude API on {retired} (unconfirmed); {partner} sets its own date"
     deprecated, retired, unverified = dates or (model.deprecated, model.retired, model.unverified)
     sure = "retired" not in unverified
     if retired and retired <= today:
-        return ("CM101", f"was retired on {retired}") if sure else ("CM102", f"was due to retire on {retired} (unconfirmed)")
+        return ("retired", f"was retired on {retired}") if sure else ("deprecated", f"was due to retire on {retired} (unconfirmed)")
     if not deprecation_counts(deprecated, retired, unverified, today):
-        return "CM103", ""
+        return "outdated", ""
     if retired is None:
-        return "CM102", "is deprecated"
+        return "deprecated", "is deprecated"
     if sure:
-        return "CM102", f"is deprecated and retires on {retired}"
-    return "CM102", f"is deprecated (end of life {retired} is unconfirmed)"
+        return "deprecated", f"is deprecated and retires on {retired}"
+    return "deprecated", f"is deprecated (end of life {retired} is unconfirmed)"
 
 
 def _successor(model: Model, settings: Settings, catalog: Catalog) -> Model | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from itertools import accumulate, count
 from json.decoder import scanstring
@@ -36,8 +36,9 @@ from claude_migrate.engine import (
     unparseable,
 )
 from claude_migrate.findings import Edit, FileResult, Finding, apply_edits
+from claude_migrate.rules.unparseable import UnparseableFile
 from claude_migrate.settings import Settings
-from claude_migrate.source import Source
+from claude_migrate.source import PositionMap, Source
 
 #: A line IPython reads but Python does not: `%magic`, `!shell`, `x = !cmd`, `obj?`, `?obj`.
 _MAGIC = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)")
@@ -53,7 +54,9 @@ class Cell:
     index: int  # position in nb["cells"]
     source: str  # the cell's source as stored (a list's elements joined)
     text: str  # the cell's code as Python (magics masked), ending with a newline
-    frozen: bool = False  # a cell that does not parse: reported, left out, never rewritten
+    #: Why the cell cannot be checked (a CM000 at an offset into ``text``): it is reported,
+    #: left out, never rewritten.
+    problem: Finding | None = None
 
 
 class NotANotebook(ValueError):
@@ -72,7 +75,7 @@ def _syntax_error(code: str) -> Finding | None:
     try:
         parse_quietly(code, "<cell>")
     except SyntaxError as exc:
-        return unparseable(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+        return unparseable(f"syntax error: {exc.msg}", PositionMap(code).offset(exc.lineno or 1, exc.offset or 1))
     except (ValueError, RecursionError, MemoryError) as exc:
         return unparseable(f"cannot parse: {type(exc).__name__}: {exc}")
     return None
@@ -146,17 +149,13 @@ def _is_python(nb: dict) -> bool:
     return language.lower() == "python"
 
 
-def _freeze(cells: list[Cell], problem) -> list[Finding]:
+def _freeze(cells: list[Cell], problem) -> bool:
     """Check each cell alone with ``problem`` (code -> CM000 finding or None); a cell with one is
-    reported at that cell and left out, so the other cells are still checked and fixed."""
-    findings = []
+    reported at that cell and left out, so the other cells are still checked and fixed. Whether
+    any cell has one."""
     for cell in cells:
-        finding = problem(cell.text)
-        if finding is not None:
-            finding.cell = cell.number
-            findings.append(finding)
-            cell.frozen = True
-    return findings
+        cell.problem = problem(cell.text)
+    return any(cell.problem for cell in cells)
 
 
 @dataclass
@@ -169,20 +168,28 @@ class _Module:
 
     @classmethod
     def of(cls, cells: list[Cell]) -> _Module:
-        live = [cell for cell in cells if not cell.frozen]
+        live = [cell for cell in cells if cell.problem is None]
         # The boundary's only newline ends it and every cell ends with one, so no occurrence
         # can straddle a cell and a boundary: one that no cell holds occurs only where it joins.
         taken = {n for cell in live for n in _BOUNDARIES.findall(cell.text)}
         boundary = _BOUNDARY.format(next(str(n) for n in count() if str(n) not in taken))
         return cls(live, boundary, boundary.join(cell.text for cell in live))
 
-    def starts(self, text: str) -> list[int]:
-        """The line of ``text`` (this module, fixed or not) each cell starts on."""
-        source, starts, offset = Source(text, "utf-8", False), [], 0
-        for part in text.split(self.boundary):
-            starts.append(source.line_col(offset)[0])
-            offset += len(part) + len(self.boundary)
-        return starts
+    def place(self, text: str, findings: list[Finding], cells: list[Cell]) -> tuple[list[Finding], PositionMap]:
+        """The findings of ``text`` (this module, fixed or not) and of the cells left out, and the
+        map of their offsets: its text is ``text`` then each cell left out, and it knows where
+        each cell starts."""
+        parts = text.split(self.boundary)
+        starts = accumulate((len(part) + len(self.boundary) for part in parts[:-1]), initial=0)
+        placed = [(cell.number, start) for cell, start in zip(self.cells, starts)]
+        texts, findings, start = [text], list(findings), len(text)
+        for cell in cells:
+            if cell.problem is not None:
+                placed.append((cell.number, start))
+                findings.append(replace(cell.problem, start=cell.problem.start + start, end=cell.problem.end + start))
+                texts.append(cell.text)
+                start += len(cell.text)
+        return findings, PositionMap("".join(texts), placed)
 
 
 def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> FileResult:
@@ -202,12 +209,12 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
     # On the cells' code, not the JSON, which escapes the quotes of a token like '"adaptive"'.
     if not cells or not can_match("".join(cell.text for cell in cells).encode(), settings):
         return result
-    catalog = load()
+    catalog = load(settings.catalog_file)
 
     def lint(code: str) -> list[Finding]:
         return lint_text(Source(code, "utf-8", False), settings, catalog)
 
-    broken, module, outcome = _check_cells(cells, lint, settings.unsafe_fixes, fix)
+    module, outcome = _check_cells(cells, lint, settings.unsafe_fixes, fix)
     result.fixed, result.error = outcome.fixed, outcome.error
     findings, final = outcome.findings, outcome.text
     if final != module.text and result.error is None:
@@ -216,36 +223,24 @@ def check_notebook(data: bytes, display: str, settings: Settings, fix: bool) -> 
         result.fixed.clear()
         if final != module.text:  # nothing is written: report the notebook as it is
             findings, final = lint(module.text), module.text
-    starts = module.starts(final)
-    placed = [_in_cell(f, module.cells, starts) for f in findings]
-    return finish_result(result, sorted([*broken, *placed], key=lambda f: f.sort_key))
+    return finish_result(result, *module.place(final, findings, cells))
 
 
-def _check_cells(cells: list[Cell], lint, unsafe: bool, fix: bool) -> tuple[list[Finding], _Module, Fixed]:
+def _check_cells(cells: list[Cell], lint, unsafe: bool, fix: bool) -> tuple[_Module, Fixed]:
     """CM000 for each cell that does not parse alone; the other cells checked (and with ``fix``,
     fixed) as one module."""
-    broken = _freeze(cells, _syntax_error)
+    _freeze(cells, _syntax_error)
     module = _Module.of(cells)
     outcome = run_fixes(module.text, lint, unsafe, fix)
-    if any(f.code == "CM000" for f in outcome.findings):
-        # Each cell compiles, yet LibCST refuses the module: leave out the cells it refuses alone.
-        refused = _freeze(module.cells, lambda code: next((f for f in lint(code) if f.code == "CM000"), None))
-        if refused:
-            broken += refused
-            module = _Module.of(cells)
-            outcome = run_fixes(module.text, lint, unsafe, fix)
-    return broken, module, outcome
 
+    def refused(code: str) -> Finding | None:
+        return next((f for f in lint(code) if f.code == UnparseableFile.code), None)
 
-def _in_cell(finding: Finding, cells: list[Cell], starts: list[int]) -> Finding:
-    """Move a finding's position from the module into its cell."""
-    position = max(i for i, start in enumerate(starts) if start <= max(finding.line, 1))
-    offset = starts[position] - 1
-    finding.cell = cells[position].number
-    finding.line -= offset
-    finding.end_line -= offset
-    finding.edits = tuple((a - offset, b, c - offset, d, new) for a, b, c, d, new in finding.edits)
-    return finding
+    # Each cell compiles, yet LibCST may refuse the module: leave out the cells it refuses alone.
+    if any(f.code == UnparseableFile.code for f in outcome.findings) and _freeze(module.cells, refused):
+        module = _Module.of(cells)
+        outcome = run_fixes(module.text, lint, unsafe, fix)
+    return module, outcome
 
 
 # Writing: the fixed cells' sources, edited into the notebook's JSON text.

@@ -10,7 +10,7 @@ Attribute hooks (``visit_Call_func``) are not supported.
 The span-recording state is LibCST's own (``SpanProvidingCodegenState``) with its per-node and
 per-token methods replaced: they run for every node and token of every file. Spans are
 ``(start, end)`` character offsets keyed by ``id(node)`` (LibCST nodes hash in Python), and
-the syntactic-position context manager is one shared object with a stack, not a generator.
+the syntactic-position context manager is the state itself, with a stack, not a generator.
 """
 
 from __future__ import annotations
@@ -41,37 +41,13 @@ def _hooks(cls: type) -> tuple[tuple[str, type, str], ...]:
     return tuple(hooks)
 
 
-class _SyntacticPositions:
-    """``with state.record_syntactic_position(node, start_node=..., end_node=...)``: the span of
-    a node without its parentheses or leading lines. Nested uses share this one object."""
-
-    __slots__ = ("state", "pending", "stack")
-
-    def __init__(self, state: _HookedCodegen) -> None:
-        self.state = state
-        self.pending: tuple = ()
-        self.stack: list[tuple] = []
-
-    def __enter__(self) -> None:
-        self.stack.append((*self.pending, self.state.position))
-
-    def __exit__(self, *exc_info) -> None:
-        node, start_node, end_node, start = self.stack.pop()
-        spans = self.state.spans
-        if start_node is not None:
-            start = spans[id(start_node)][0]
-        end = spans[id(end_node)][1] if end_node is not None else self.state.position
-        spans[id(node)] = (start, end)
-
-
 @dataclass
 class _HookedCodegen(SpanProvidingCodegenState):
     visit: dict[type, tuple[Callable, ...]] = field(default_factory=dict)
     leave: dict[type, tuple[Callable, ...]] = field(default_factory=dict)
     spans: Spans = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._syntactic = _SyntacticPositions(self)
+    _pending: tuple = ()  # the arguments of the last record_syntactic_position
+    _syntactic: list[tuple] = field(default_factory=list)  # its nested uses: theirs, and where each began
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -90,9 +66,25 @@ class _HookedCodegen(SpanProvidingCodegenState):
 
     def record_syntactic_position(
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
-    ) -> _SyntacticPositions:
-        self._syntactic.pending = (node, start_node, end_node)
-        return self._syntactic
+    ) -> _HookedCodegen:
+        """``with state.record_syntactic_position(node, start_node=..., end_node=...)``: the span
+        of a node without its parentheses or leading lines. The state is the context manager
+        itself: no object of its own that points back at it, so no reference cycle keeps the
+        tree alive after the walk."""
+        self._pending = (node, start_node, end_node)
+        return self
+
+    def __enter__(self) -> None:
+        self._syntactic.append((*self._pending, self.position))
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        node, start_node, end_node, start = self._syntactic.pop()
+        if exc_type is not None:  # the walk failed inside the node (say a RecursionError): let it through
+            return
+        if start_node is not None:
+            start = self.spans[id(start_node)][0]
+        end = self.spans[id(end_node)][1] if end_node is not None else self.position
+        self.spans[id(node)] = (start, end)
 
 
 def traverse(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor] = ()) -> tuple[Spans, str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from claude_migrate.analysis import RequestSite
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class AdaptiveThinkingUnsupported(Rule):
@@ -24,6 +24,7 @@ class AdaptiveThinkingUnsupported(Rule):
         "or a newer model."
     )
     sources = "api-changes.md §3.2 (D-TT)"
+    tokens = ('"adaptive"', "'adaptive'")  # the literal the rule reads, not the English word
     valid = (
         valid('client.messages.create(model="claude-sonnet-4-6", thinking={"type": "adaptive"}, messages=[])'),
         valid('client.messages.create(model="claude-3-7-sonnet-20250219", thinking={"type": "adaptive"}, messages=[])'),
@@ -36,22 +37,15 @@ class AdaptiveThinkingUnsupported(Rule):
         ),
     )
 
-
-class AdaptiveThinkingChecker(Checker):
-    rules = (AdaptiveThinkingUnsupported,)
-    tokens = ('"adaptive"', "'adaptive'")  # the literal the rule reads, not the English word
-
-    def check_request(self, site: RequestSite) -> None:
+    def check_request(self, site: Request) -> None:
         kind, _ = site.thinking
         if kind != "adaptive":
             return
-        models, known = site.models
+        models, _ = site.models
         if not models or any(m.thinking_mode("adaptive") != "rejected" for m in models):
             return
-        where = models[0].name if known else f"the --target {self.ctx.settings.target} models"
-        self.ctx.report(
-            AdaptiveThinkingUnsupported,
+        self.report(
             site.params["thinking"][0],
-            f'Adaptive thinking is rejected with a 400 on {where}; use {{"type": "enabled", '
+            f'Adaptive thinking is rejected with a 400 on {site.where}; use {{"type": "enabled", '
             f'"budget_tokens": N}} there, or a 4.6 or later model',
         )

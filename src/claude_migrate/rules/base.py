@@ -1,7 +1,12 @@
-"""What a rule is: its documentation and examples (``Rule``), and the visitor that finds it
-(``Checker``). One checker may report several rules that share one analysis (CM101–CM103).
+"""What a rule is: one class with its documentation, its examples and its checks.
 
-A rule's examples are its docs (``claude-migrate explain``) and its tests (tests/test_rules.py).
+``RuleDoc`` is the documentation alone (``claude-migrate explain``, ``rules``, SARIF): a rule
+whose findings another rule's checks report (CM102 and CM103 share CM101's analysis), or that
+the engine reports itself (CM000). ``Rule`` adds the checks: ``visit_*`` hooks that run in the
+file's single traversal, ``check_request`` once per request site, ``finish`` once per file.
+
+A rule's examples are its docs and its tests (tests/test_rules.py). Rules are found by the
+registry (``rules/__init__.py``): a new rule is a new module in this package.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 
 if TYPE_CHECKING:
-    from claude_migrate.analysis import RequestSite
     from claude_migrate.catalog import Catalog
     from claude_migrate.context import FileContext
+    from claude_migrate.facts import FileFacts
+    from claude_migrate.facts.after_fixes import Request, Rewrite
+    from claude_migrate.facts.sites import RequestSite
+    from claude_migrate.findings import Fix
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ def valid(code, args=()) -> Example:
     return Example(code, args=tuple(args))
 
 
-class Rule:
+class RuleDoc:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]  # error | warning
@@ -72,26 +80,47 @@ class Rule:
 REQUEST_CONTEXT = ("claude", "messages", "custom_id")
 
 
-class Checker(cst.BatchableCSTVisitor):
-    """Finds one or more rules. ``visit_*`` methods run in the file's single traversal;
-    ``check_request`` runs once per request site and ``finish`` once per file, after it."""
-
-    rules: ClassVar[tuple[type[Rule], ...]]
-    #: Text one of which a file must contain for this checker to find anything in it.
+class Rule(RuleDoc, cst.BatchableCSTVisitor):
+    #: Rules (documentation only) whose findings this rule's checks report too.
+    also_reports: ClassVar[tuple[type[RuleDoc], ...]] = ()
+    #: Text one of which a file must contain for this rule to find anything in it.
     tokens: ClassVar[tuple[str, ...]] = ()
     #: When the tokens are common words: text one of which the file must also contain.
     context: ClassVar[tuple[str, ...]] = ()
+    #: The request parameter this rule's fix rewrites (see ``rewritten``), if any.
+    rewrites: ClassVar[str | None] = None
+
+    @classmethod
+    def reports(cls) -> tuple[type[RuleDoc], ...]:
+        """Every rule whose findings this one reports: itself first."""
+        return (cls, *cls.also_reports)
 
     @classmethod
     def prefilter_tokens(cls, catalog: Catalog) -> tuple[str, ...]:
         return cls.tokens
 
-    def __init__(self, ctx: FileContext):
+    def __init__(self, ctx: FileContext, facts: FileFacts):
         super().__init__()
         self.ctx = ctx
+        self.facts = facts
 
-    def check_request(self, site: RequestSite) -> None:
-        pass
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, severity: str | None = None) -> None:
+        self.ctx.report(self, node, message, fix, severity)
+
+    def check_request(self, site: Request) -> None:
+        """Judge one request site, as it will be after this run's fixes."""
 
     def finish(self) -> None:
-        pass
+        """After every ``check_request`` of the file."""
+
+    def rewritten(self, site: Request) -> Rewrite | None:
+        """What this rule's fix makes of the ``rewrites`` parameter of ``site``; None where it
+        reports nothing there or its finding has no fix. Whether the fix applies in this run
+        (selection, suppression, safety) is decided by the caller."""
+        return None
+
+    @classmethod
+    def keeps_unfixed(cls, site: RequestSite, param: str) -> str | None:
+        """Why no fix may rewrite ``param`` of ``site`` (a message clause), whether or not this
+        rule is selected; None to let fixes rewrite it."""
+        return None

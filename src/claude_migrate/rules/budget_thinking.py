@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from claude_migrate.analysis import RequestSite, dict_entries
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.facts.after_fixes import Request, Rewrite
+from claude_migrate.facts.cst import dict_entries, index_of
+from claude_migrate.findings import Edit
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class BudgetThinking(Rule):
@@ -27,6 +29,9 @@ class BudgetThinking(Rule):
         "assumes `--target`), or when removing `budget_tokens` would delete a comment."
     )
     sources = "api-changes.md §3.1, §3.2 (D-TT, D-WN46, D-WN47), §6.4, §6.5"
+    tokens = ("budget_tokens",)
+    #: Its fix makes manual thinking adaptive.
+    rewrites = "thinking"
     valid = (
         valid('client.messages.create(model="claude-opus-4-6", thinking={"type": "adaptive"}, messages=[])'),
         valid(
@@ -58,37 +63,38 @@ class BudgetThinking(Rule):
         ),
     )
 
-
-class BudgetThinkingChecker(Checker):
-    rules = (BudgetThinking,)
-    tokens = ("budget_tokens",)
-
-    def check_request(self, site: RequestSite) -> None:
-        fires, rejected, known = site.budget_thinking_verdict()
-        if not fires:
-            return
+    def _judge(self, site: Request) -> tuple[bool, list[Edit], bool] | None:
+        """(rejected, the fix's edits, whether it is safe) where manual thinking is deprecated
+        or rejected on every model the request may hit; None elsewhere."""
+        kind, thinking = site.thinking
+        if kind != "enabled" or thinking is None:
+            return None
+        models, known = site.models
+        states = [model.thinking_mode("enabled") for model in models]
+        if not states or not all(state in ("deprecated", "rejected") for state in states):
+            return None
         ctx = self.ctx
-        _, thinking = site.thinking
-        assert thinking is not None
         entries = dict_entries(thinking)
         edits = [ctx.replace_string(entries["type"].value, "adaptive")]
         deletes_comment = False
         budget = entries.get("budget_tokens")
         if budget is not None:
-            index = next(i for i, e in enumerate(thinking.elements) if e is budget)
-            edit, deletes_comment = ctx.remove_item(thinking.elements, index)
+            edit, deletes_comment = ctx.remove_item(thinking.elements, index_of(thinking.elements, budget))
             edits.append(edit)
-        models, _ = site.models
-        where = models[0].name if known else f"the --target {ctx.settings.target} models"
+        return "rejected" in states, edits, known and not deletes_comment
+
+    def rewritten(self, site: Request) -> Rewrite | None:
+        found = self._judge(site)
+        return Rewrite("adaptive", self.code, site.params["thinking"][0], found[2]) if found else None
+
+    def check_request(self, site: Request) -> None:
+        found = self._judge(site)
+        if found is None:
+            return
+        rejected, edits, safe = found
         state = "rejected with a 400" if rejected else "deprecated"
         message = (
-            f'Manual thinking with budget_tokens is {state} on {where}; use {{"type": "adaptive"}} '
+            f'Manual thinking with budget_tokens is {state} on {site.where}; use {{"type": "adaptive"}} '
             "and control depth with output_config.effort"
         )
-        ctx.report(
-            BudgetThinking,
-            site.params["thinking"][0],
-            message,
-            ctx.fix(edits, known and not deletes_comment),
-            severity="error" if rejected else "warning",
-        )
+        self.report(site.params["thinking"][0], message, self.ctx.fix(edits, safe), severity="error" if rejected else "warning")

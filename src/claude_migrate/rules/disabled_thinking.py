@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import RequestSite, dict_entries, string_value
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
-from claude_migrate.rules.request_facts import index_of
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import dict_entries, index_of, string_value
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class DisabledThinkingRejected(Rule):
@@ -31,6 +31,7 @@ class DisabledThinkingRejected(Rule):
         "at its default, which costs tokens and time the request did not spend before."
     )
     sources = "api-changes.md §3.1, §3.2 (D-TT, D-WNO5, D-M:opus-5-5, D-M:sonnet-5-5), §3.4 (effort), §9.3 (AWS)"
+    tokens = ('"disabled"', "'disabled'")  # the literal the rule reads, not the English word
     valid = (
         valid('client.messages.create(model="claude-opus-4-8", thinking={"type": "disabled"}, messages=[])'),
         valid(
@@ -75,21 +76,16 @@ class DisabledThinkingRejected(Rule):
         ),
     )
 
-
-class DisabledThinkingChecker(Checker):
-    rules = (DisabledThinkingRejected,)
-    tokens = ('"disabled"', "'disabled'")  # the literal the rule reads, not the English word
-
-    def check_request(self, site: RequestSite) -> None:
+    def check_request(self, site: Request) -> None:
         kind, thinking = site.thinking
         if kind != "disabled" or thinking is None:
             return
         ctx = self.ctx
-        models, known = site.models
+        models, _ = site.models
         effort, preview = _effort(site), ctx.settings.preview
         if not models or not all(model.rejects_disabled_thinking(effort, preview) for model in models):
             return
-        where = models[0].name if known else f"the --target {ctx.settings.target} models"
+        where = site.where
         always = all(model.rejects_disabled_thinking(None, preview) for model in models)
         item = site.params["thinking"][0]
         if all(model.thinking_mode("between_tools", effort) == "accepted" for model in models):
@@ -102,10 +98,10 @@ class DisabledThinkingChecker(Checker):
             where += f" at effort {effort!r}"
             advice = "remove `thinking` (the model then thinks adaptively), or use effort 'high' or lower"
         message = f'Thinking {{"type": "disabled"}} is rejected with a 400 on {where}; {advice}'
-        ctx.report(DisabledThinkingRejected, item, message, ctx.fix([edit], False))
+        self.report(item, message, ctx.fix([edit], False))
 
 
-def _effort(site: RequestSite) -> str | None:
+def _effort(site: Request) -> str | None:
     """The request's literal ``output_config`` effort; None when unset or not a literal."""
     config = site.value("output_config")
     if not isinstance(config, cst.Dict):

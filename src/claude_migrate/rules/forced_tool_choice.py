@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import RequestSite, dict_entries, string_value
-from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
-from claude_migrate.rules.request_facts import every_model
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import dict_entries, string_value
+from claude_migrate.rules.base import REQUEST_CONTEXT, Rule, invalid, valid
 
 FORCED = ("any", "tool")
 
@@ -28,6 +28,8 @@ class ForcedToolWithThinking(Rule):
     fix_safety = "No fix: `auto` lets the model skip the tool, which the caller may rely on."
     sources = "api-changes.md §3.3 (D-THINK), §6.9, §6.10 (D-M:opus-5-5, D-M:sonnet-5-5)"
     fact = "forced_tool_choice"
+    tokens = ("tool_choice",)
+    context = REQUEST_CONTEXT
     valid = (
         valid(
             'client.messages.create(model="claude-opus-4-6", tools=TOOLS, tool_choice={"type": "any"},\n'
@@ -61,28 +63,20 @@ class ForcedToolWithThinking(Rule):
         ),
     )
 
-
-class ForcedToolChecker(Checker):
-    rules = (ForcedToolWithThinking,)
-    tokens = ("tool_choice",)
-    context = REQUEST_CONTEXT
-
-    def check_request(self, site: RequestSite) -> None:
+    def check_request(self, site: Request) -> None:
         choice = site.value("tool_choice")
         if not isinstance(choice, cst.Dict):
             return
         kind = dict_entries(choice).get("type")
         if kind is None or string_value(kind.value) not in FORCED:
             return
-        ctx = self.ctx
-        where = every_model(site, ctx, "forced_tool_choice", lambda value: value == "rejected")
+        where = site.every_model("forced_tool_choice", lambda value: value == "rejected")
         if where is not None:
             reason = f'tool_choice "any" and "tool" are rejected on every request on {where}'
-
-        elif site.thinking_after_fixes() == "enabled" and every_model(
-            site, ctx, "forced_tool_choice", lambda value: value in ("not_with_manual_thinking", "rejected")
+        elif site.thinking_after_fixes == "enabled" and site.every_model(
+            "forced_tool_choice", lambda value: value in ("not_with_manual_thinking", "rejected")
         ):
             reason = 'manual thinking allows only tool_choice "auto" or "none"'
         else:
             return
-        ctx.report(ForcedToolWithThinking, site.params["tool_choice"][0], f"Forced tool use fails with a 400: {reason}")
+        self.report(site.params["tool_choice"][0], f"Forced tool use fails with a 400: {reason}")

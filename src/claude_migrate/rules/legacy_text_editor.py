@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import dict_entries, string_value
 from claude_migrate.catalog import Catalog
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.facts import FileFacts
+from claude_migrate.facts.cst import compared_strings, dict_entries, string_value
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class LegacyTextEditor(Rule):
@@ -73,27 +74,12 @@ class LegacyTextEditor(Rule):
         ),
     )
 
-
-def compared_strings(node: cst.Comparison) -> list[cst.SimpleString]:
-    """String literals a comparison tests against, directly or as members of a literal collection."""
-    found = []
-    for operand in (node.left, *(target.comparator for target in node.comparisons)):
-        if isinstance(operand, cst.SimpleString):
-            found.append(operand)
-        elif isinstance(operand, (cst.Tuple, cst.List, cst.Set)):
-            found.extend(e.value for e in operand.elements if isinstance(e.value, cst.SimpleString))
-    return found
-
-
-class LegacyTextEditorChecker(Checker):
-    rules = (LegacyTextEditor,)
-
     @classmethod
     def prefilter_tokens(cls, catalog: Catalog) -> tuple[str, ...]:
-        return (catalog.text_editor["legacy_name"],)
+        return (catalog.text_editor.legacy_name,)
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
+    def __init__(self, ctx, facts):
+        super().__init__(ctx, facts)
         self.editor = ctx.catalog.text_editor
         self.tools: list[tuple[cst.Dict, cst.SimpleString, cst.SimpleString]] = []
         self.comparisons: list[cst.SimpleString] = []
@@ -104,35 +90,36 @@ class LegacyTextEditorChecker(Checker):
         if (
             kind is not None
             and name is not None
-            and string_value(kind.value) in self.editor["legacy_types"]
-            and string_value(name.value) == self.editor["legacy_name"]
+            and string_value(kind.value) in self.editor.legacy_types
+            and string_value(name.value) == self.editor.legacy_name
         ):
             self.tools.append((node, kind.value, name.value))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self.comparisons.extend(
-            s for s in compared_strings(node) if string_value(s) == self.editor["legacy_name"]
-        )
+        self.comparisons.extend(s for s in compared_strings(node) if string_value(s) == self.editor.legacy_name)
 
     def finish(self) -> None:
         ctx, editor = self.ctx, self.editor
         for tool, kind, name in self.tools:
-            edits = [ctx.replace_string(kind, editor["current_type"]), ctx.replace_string(name, editor["current_name"])]
-            ctx.report(
-                LegacyTextEditor,
+            edits = [ctx.replace_string(kind, editor.current_type), ctx.replace_string(name, editor.current_name)]
+            self.report(
                 tool,
-                f"Text editor tool '{string_value(kind)}' named '{editor['legacy_name']}' is rejected by "
-                f"Claude 4 and later; use '{editor['current_type']}' named '{editor['current_name']}'",
+                f"Text editor tool '{string_value(kind)}' named '{editor.legacy_name}' is rejected by "
+                f"{editor.changed_in} and later; use '{editor.current_type}' named '{editor.current_name}'",
                 ctx.fix(edits, True),
             )
-        analysis = ctx.analysis
-        if not (analysis.imports_anthropic or analysis.uses_text_editor_tool):
+        if not uses_anthropic_tools(self.facts):
             return
         for string in self.comparisons:
-            ctx.report(
-                LegacyTextEditor,
+            self.report(
                 string,
-                f"Claude 4 and later call the text editor tool '{editor['current_name']}', "
-                f"so this comparison against '{editor['legacy_name']}' no longer matches",
-                ctx.fix([ctx.replace_string(string, editor["current_name"])], bool(self.tools)),
+                f"{editor.changed_in} and later call the text editor tool '{editor.current_name}', "
+                f"so this comparison against '{editor.legacy_name}' no longer matches",
+                ctx.fix([ctx.replace_string(string, editor.current_name)], bool(self.tools)),
             )
+
+
+def uses_anthropic_tools(facts: FileFacts) -> bool:
+    """Evidence that a comparison with a tool's name or command is about Anthropic's tools: the
+    file imports ``anthropic`` or names a text editor tool type."""
+    return "anthropic" in facts.imports or facts.literals.mentions_text_editor_tool

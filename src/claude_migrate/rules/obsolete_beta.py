@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
-from claude_migrate.analysis import UNKNOWN, RequestSite, string_value
 from claude_migrate.catalog import Beta, Catalog, Model
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
-
-_FLAG = re.compile(r"[^,\s]+")
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import index_of, string_value
+from claude_migrate.facts.sites import BETA_FLAG, UNKNOWN
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class ObsoleteBeta(Rule):
@@ -75,49 +73,33 @@ class ObsoleteBeta(Rule):
         ),
     )
 
-
-def beta_is_live(beta: Beta, model: Model, thinking: str | None, today) -> bool:
-    if beta.ga is not None and today < beta.ga:
-        return True
-    if model.id in beta.works_on and (beta.works_until is None or today <= beta.works_until):
-        return beta.needs_thinking is None or thinking in (beta.needs_thinking, UNKNOWN)
-    return False
-
-
-def _index(items, node) -> int:
-    return next(i for i, item in enumerate(items) if item is node)
-
-
-class ObsoleteBetaChecker(Checker):
-    rules = (ObsoleteBeta,)
-
     @classmethod
     def prefilter_tokens(cls, catalog: Catalog) -> tuple[str, ...]:
         return tuple(catalog.betas)
 
-    def _obsolete(self, name: str | None, site: RequestSite) -> Beta | None:
+    def _obsolete(self, name: str | None, site: Request) -> Beta | None:
         beta = self.ctx.catalog.betas.get(name or "")
         if beta is None:
             return None
         models, _ = site.models
-        thinking = site.thinking_after_fixes()
+        thinking = site.thinking_after_fixes
         today = self.ctx.settings.today
         if models and not any(beta_is_live(beta, m, thinking, today) for m in models):
             return beta
         return None
 
-    def _report(self, site: RequestSite, node: cst.CSTNode, beta: Beta, edit, deletes_comment: bool) -> None:
+    def _report(self, site: Request, node: cst.CSTNode, beta: Beta, edit, deletes_comment: bool) -> None:
         _, known = site.models
         safe = known and beta.fix == "safe" and not deletes_comment
         message = f"Beta flag '{beta.name}' does nothing for this request: {beta.why}"
-        self.ctx.report(ObsoleteBeta, node, message, self.ctx.fix([edit], safe))
+        self.report(node, message, self.ctx.fix([edit], safe))
 
-    def _drop_param(self, site: RequestSite, name: str):
-        return self.ctx.remove_item(site.items, _index(site.items, site.params[name][0]))
+    def _drop_param(self, site: Request, name: str):
+        return self.ctx.remove_item(site.items, index_of(site.items, site.params[name][0]))
 
-    def check_request(self, site: RequestSite) -> None:
-        betas = site.value("betas")
-        if isinstance(betas, (cst.List, cst.Tuple)):
+    def check_request(self, site: Request) -> None:
+        betas = site.beta_list()
+        if betas is not None:
             elements = betas.elements
             for index, element in enumerate(elements):
                 beta = self._obsolete(string_value(element.value), site)
@@ -128,22 +110,15 @@ class ObsoleteBetaChecker(Checker):
                 else:
                     edit, comment = self.ctx.remove_item(elements, index)
                 self._report(site, element.value, beta, edit, comment)
-        headers = site.value("extra_headers")
-        if isinstance(headers, cst.Dict):
-            for index, element in enumerate(headers.elements):
-                if (
-                    isinstance(element, cst.DictElement)
-                    and (string_value(element.key) or "").lower() == "anthropic-beta"
-                    and isinstance(element.value, cst.SimpleString)
-                ):
-                    self._check_header(site, headers, index, element.value)
+        for headers, index, node in site.beta_headers():
+            self._check_header(site, headers, index, node)
 
-    def _check_header(self, site: RequestSite, headers: cst.Dict, index: int, node: cst.SimpleString) -> None:
+    def _check_header(self, site: Request, headers: cst.Dict, index: int, node: cst.SimpleString) -> None:
         value = string_value(node)
         body = node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
         if value is None or value != body:  # escapes: offsets in the value are not offsets in the source
             return
-        flags = list(_FLAG.finditer(value))
+        flags = list(BETA_FLAG.finditer(value))
         for position, match in enumerate(flags):
             beta = self._obsolete(match.group(), site)
             if beta is None:
@@ -162,3 +137,11 @@ class ObsoleteBetaChecker(Checker):
                 new = value[:start] + value[end:]
                 edit, comment = self.ctx.replace_string(node, new), False
             self._report(site, node, beta, edit, comment)
+
+
+def beta_is_live(beta: Beta, model: Model, thinking: str | None, today) -> bool:
+    if beta.ga is not None and today < beta.ga:
+        return True
+    if model.id in beta.works_on and (beta.works_until is None or today <= beta.works_until):
+        return beta.needs_thinking is None or thinking in (beta.needs_thinking, UNKNOWN)
+    return False

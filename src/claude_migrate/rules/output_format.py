@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import RequestSite, dict_entries
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import dict_entries, index_of, spreads
 from claude_migrate.findings import Edit
-from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
-from claude_migrate.rules.request_facts import index_of
+from claude_migrate.rules.base import REQUEST_CONTEXT, Rule, invalid, valid
 
 #: The request methods whose `output_format` is the beta's dict (parse() and stream() take a model class).
 METHODS = ("create", "count_tokens")
@@ -37,6 +37,8 @@ class OutputFormatMoved(Rule):
         "a comment. No fix when `output_config` is not a literal dict or already has a `format`."
     )
     sources = "api-changes.md §6.4, §6.12 (D-SO, D-RN, SDK-MIG1)"
+    tokens = ("output_format",)
+    context = REQUEST_CONTEXT
     valid = (
         valid('client.messages.create(model="claude-opus-4-6", output_config={"format": SCHEMA}, messages=[])'),
         valid('client.messages.parse(model="claude-opus-4-6", output_format=Answer, messages=[])'),
@@ -72,13 +74,7 @@ class OutputFormatMoved(Rule):
         ),
     )
 
-
-class OutputFormatChecker(Checker):
-    rules = (OutputFormatMoved,)
-    tokens = ("output_format",)
-    context = REQUEST_CONTEXT
-
-    def check_request(self, site: RequestSite) -> None:
+    def check_request(self, site: Request) -> None:
         entry = site.params.get("output_format")
         if entry is None or not isinstance(entry[1], cst.Dict):
             return
@@ -92,11 +88,11 @@ class OutputFormatChecker(Checker):
         # A `**spread` may hold an output_config of its own, which the moved format would then
         # collide with (a TypeError) or be overwritten by.
         config = site.value("output_config")
-        if _spreads(site.items) or (isinstance(config, cst.Dict) and _spreads(config.elements)):
+        if spreads(site.items) or (isinstance(config, cst.Dict) and spreads(config.elements)):
             safe = False
-        self.ctx.report(OutputFormatMoved, item, message, self.ctx.fix(edits, safe) if edits else None)
+        self.report(item, message, self.ctx.fix(edits, safe) if edits else None)
 
-    def _move(self, site: RequestSite, item, value: cst.Dict, quote: str) -> tuple[list[Edit], bool]:
+    def _move(self, site: Request, item, value: cst.Dict, quote: str) -> tuple[list[Edit], bool]:
         ctx = self.ctx
         config = site.params.get("output_config")
         if config is None:  # rename the parameter and wrap its value
@@ -115,14 +111,7 @@ class OutputFormatChecker(Checker):
         return [removal, Edit(after_brace, after_brace, insert)], not deletes_comment
 
 
-def _spreads(items) -> bool:
-    """Whether call arguments or dict elements include ``**something``."""
-    return any(
-        isinstance(item, cst.StarredDictElement) or (isinstance(item, cst.Arg) and item.star == "**") for item in items
-    )
-
-
-def _quote(site: RequestSite, value: cst.Dict) -> str:
+def _quote(site: Request, value: cst.Dict) -> str:
     """The quote the request's own string keys use."""
     for element in (*value.elements, *site.items):
         key = getattr(element, "key", None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import RequestSite, dict_entries, string_value
-from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
-from claude_migrate.rules.request_facts import every_model
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import dict_entries, string_value
+from claude_migrate.rules.base import REQUEST_CONTEXT, Rule, invalid, valid
 
 
 class PrefillUnsupported(Rule):
@@ -28,6 +28,8 @@ class PrefillUnsupported(Rule):
     )
     sources = "api-changes.md §6.2 (D-WN46, D-WNS5, D-MIG, D-M:haiku-5-5), §3.3 (D-THINK)"
     fact = "prefill"
+    tokens = ("assistant",)
+    context = REQUEST_CONTEXT
     valid = (
         valid('client.messages.create(model="claude-opus-4-6", messages=[{"role": "user", "content": "Hi"}])'),
         valid(
@@ -73,13 +75,7 @@ class PrefillUnsupported(Rule):
         ),
     )
 
-
-class PrefillChecker(Checker):
-    rules = (PrefillUnsupported,)
-    tokens = ("assistant",)
-    context = REQUEST_CONTEXT
-
-    def check_request(self, site: RequestSite) -> None:
+    def check_request(self, site: Request) -> None:
         if not _sends(site):
             return
         messages = site.value("messages")
@@ -91,22 +87,21 @@ class PrefillChecker(Checker):
         role = dict_entries(last.value).get("role")
         if role is None or string_value(role.value) != "assistant":
             return
-        where = every_model(site, self.ctx, "prefill", lambda value: value == "rejected")
+        where = site.every_model("prefill", lambda value: value == "rejected")
         if where is not None:
             reason = f"prefill is rejected with a 400 on {where}"
-        elif site.thinking_after_fixes() in ("enabled", "adaptive"):
+        elif site.thinking_after_fixes in ("enabled", "adaptive"):
             reason = "no model accepts prefill while thinking is on (a 400)"
         else:
             return
-        self.ctx.report(
-            PrefillUnsupported,
+        self.report(
             last.value,
             f"The messages end with an assistant turn (prefill): {reason}; ask for the format with "
             "output_config.format or the system prompt instead",
         )
 
 
-def _sends(site: RequestSite) -> bool:
+def _sends(site: Request) -> bool:
     """A request that is sent as it is: a ``messages.create``/``stream``/... call or batch params,
     or a dict with ``max_tokens``. Other dicts and calls with a ``model`` and ``messages`` are
     as often transcripts, logs or mock assertions, which end with the assistant's turn."""

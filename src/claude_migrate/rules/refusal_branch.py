@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import string_value
+from claude_migrate.catalog import StopReasons
+from claude_migrate.facts.cst import pattern_strings, pattern_values, string_value
 from claude_migrate.findings import Edit
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
-from claude_migrate.rules.undo_edit import _pattern_values
-
-#: The Messages API's stop reasons (api-changes.md §5); refusal is the one being looked for.
-STOP_REASONS = frozenset(
-    {"end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "model_context_window_exceeded"}
-)
-REFUSAL = "refusal"
-ANTHROPIC_VALUES = STOP_REASONS | {REFUSAL, "compaction"}
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class MissingRefusalBranch(Rule):
@@ -39,6 +32,7 @@ class MissingRefusalBranch(Rule):
         '`case "refusal":`). Whether to raise, retry or show a message is the user\'s choice.'
     )
     sources = "api-changes.md §5 (D-STOP, D-MIG4)"
+    tokens = ("stop_reason",)
     valid = (
         valid(
             'if response.stop_reason == "refusal":\n    pass\nelif response.stop_reason == "end_turn":\n    pass\n'
@@ -88,6 +82,68 @@ class MissingRefusalBranch(Rule):
         ),
     )
 
+    def __init__(self, ctx, facts):
+        super().__init__(ctx, facts)
+        self.reasons = ctx.catalog.stop_reasons
+        self._elifs: set[int] = set()
+        #: Found in the walk, reported after it: (if, subject, quote, values), (match, quote, values).
+        self._chains: list[tuple[cst.If, cst.BaseExpression, str, list[str | None]]] = []
+        self._matches: list[tuple[cst.Match, str, list[str]]] = []
+
+    def _insert_first(self, node: cst.CSTNode, first: cst.CSTNode, head: str, tail: str, quote: str, values) -> None:
+        """Report ``node`` with a fix that puts ``head`` + a raising body + ``tail`` before ``first``,
+        laid out like ``first``'s own body."""
+        ctx, source = self.ctx, self.ctx.source
+        start = ctx.span(first)[0]
+        indent, newline = source.indent_at(start), source.newline
+        body = first.body
+        if isinstance(body, cst.IndentedBlock) and body.body:
+            body_indent = source.indent_at(ctx.span(body.body[0])[0])
+            text = f"{head}{newline}{body_indent}{_raise(quote)}{newline}{indent}{tail}"
+        else:
+            text = f"{head} {_raise(quote)}{newline}{indent}{tail}"
+        self.report(node, _message(values, self.reasons), ctx.fix([Edit(start, start, text)], False))
+
+    def visit_If(self, node: cst.If) -> None:
+        if id(node) in self._elifs:
+            return
+        branches = [node]
+        while isinstance(branches[-1].orelse, cst.If):
+            branches.append(branches[-1].orelse)
+            self._elifs.add(id(branches[-1]))
+        subject, strings = None, []
+        for branch in branches:
+            found, compared = _compared(branch.test)
+            subject = subject or found
+            strings.extend(compared)
+        values = [string_value(s) for s in strings]
+        if subject is None or not _is_dispatch(values, self.reasons):
+            return
+        self._chains.append((node, subject, strings[0].quote, values))
+
+    def visit_Match(self, node: cst.Match) -> None:
+        if not is_stop_reason(node.subject) or not node.cases:
+            return
+        values = [v for case in node.cases for v in pattern_strings(case.pattern)]
+        if not _is_dispatch(values, self.reasons):
+            return
+        quotes = [
+            match.value.quote
+            for case in node.cases
+            for match in pattern_values(case.pattern)
+            if isinstance(match.value, cst.SimpleString)
+        ]
+        self._matches.append((node, quotes[0] if quotes else '"', values))
+
+    def finish(self) -> None:
+        """Reported after the walk, when every span is known."""
+        refusal = self.reasons.refusal
+        for node, subject, quote, values in self._chains:
+            head = f"if {self.ctx.code(subject)} == {quote}{refusal}{quote}:"
+            self._insert_first(node, node, head, "el", quote, values)
+        for node, quote, values in self._matches:
+            self._insert_first(node, node.cases[0], f"case {quote}{refusal}{quote}:", "", quote, values)
+
 
 def is_stop_reason(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Attribute):
@@ -129,105 +185,24 @@ def _compared(test: cst.BaseExpression) -> tuple[cst.BaseExpression | None, list
     return subject, strings
 
 
-def _is_dispatch(values: list[str | None]) -> bool:
+def _is_dispatch(values: list[str | None], reasons: StopReasons) -> bool:
     """Two or more Anthropic stop reasons, only Anthropic values, and no refusal case."""
     return (
         None not in values
-        and all(v in ANTHROPIC_VALUES for v in values)
-        and REFUSAL not in values
-        and len(STOP_REASONS.intersection(values)) >= 2
+        and all(v in reasons.anthropic for v in values)
+        and reasons.refusal not in values
+        and len(set(reasons.values).intersection(values)) >= 2
     )
 
 
-def _message(values: list[str | None]) -> str:
+def _message(values: list[str | None], reasons: StopReasons) -> str:
     handled = ", ".join(sorted({v for v in values if v}))
     return (
-        f"This stop_reason dispatch handles {handled} but not 'refusal', which Claude 4 and "
-        "later return when they decline a request"
+        f"This stop_reason dispatch handles {handled} but not '{reasons.refusal}', which "
+        f"{reasons.refusal_since} and later return when they decline a request"
     )
 
 
 def _raise(quote: str) -> str:
     inner = "\"refusal\"" if quote == "'" else "'refusal'"
     return f"raise RuntimeError({quote}Claude refused the request (stop_reason={inner}){quote})"
-
-
-class RefusalBranchChecker(Checker):
-    rules = (MissingRefusalBranch,)
-    tokens = ("stop_reason",)
-
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self._elifs: set[int] = set()
-        #: Found in the walk, reported after it, when every span is known: a callable each.
-        self._pending: list = []
-
-    def _insert_first(self, node: cst.CSTNode, first: cst.CSTNode, head: str, tail: str, quote: str, values) -> None:
-        """Report ``node`` with a fix that puts ``head`` + a raising body + ``tail`` before ``first``,
-        laid out like ``first``'s own body."""
-        ctx, source = self.ctx, self.ctx.source
-        start = ctx.span(first)[0]
-        indent, newline = source.indent_at(start), source.newline
-        body = first.body
-        if isinstance(body, cst.IndentedBlock) and body.body:
-            body_indent = source.indent_at(ctx.span(body.body[0])[0])
-            text = f"{head}{newline}{body_indent}{_raise(quote)}{newline}{indent}{tail}"
-        else:
-            text = f"{head} {_raise(quote)}{newline}{indent}{tail}"
-        ctx.report(MissingRefusalBranch, node, _message(values), ctx.fix([Edit(start, start, text)], False))
-
-    def visit_If(self, node: cst.If) -> None:
-        if id(node) in self._elifs:
-            return
-        branches = [node]
-        while isinstance(branches[-1].orelse, cst.If):
-            branches.append(branches[-1].orelse)
-            self._elifs.add(id(branches[-1]))
-        subject, strings = None, []
-        for branch in branches:
-            found, compared = _compared(branch.test)
-            subject = subject or found
-            strings.extend(compared)
-        values = [string_value(s) for s in strings]
-        if subject is None or not _is_dispatch(values):
-            return
-        quote = strings[0].quote
-
-        def report() -> None:
-            head = f"if {self.ctx.code(subject)} == {quote}{REFUSAL}{quote}:"
-            self._insert_first(node, node, head, "el", quote, values)
-
-        self._pending.append(report)
-
-    def visit_Match(self, node: cst.Match) -> None:
-        if not is_stop_reason(node.subject) or not node.cases:
-            return
-        values = [v for case in node.cases for v in _pattern_values(case.pattern)]
-        if not _is_dispatch(values):
-            return
-        quotes = [n.value.quote for n in _match_values(node) if isinstance(n.value, cst.SimpleString)]
-        quote = quotes[0] if quotes else '"'
-        self._pending.append(
-            lambda: self._insert_first(node, node.cases[0], f"case {quote}{REFUSAL}{quote}:", "", quote, values)
-        )
-
-    def finish(self) -> None:
-        for report in self._pending:
-            report()
-
-
-def _match_values(node: cst.Match) -> list[cst.MatchValue]:
-    found: list[cst.MatchValue] = []
-
-    def walk(pattern: cst.MatchPattern) -> None:
-        if isinstance(pattern, cst.MatchValue):
-            found.append(pattern)
-        elif isinstance(pattern, cst.MatchOr):
-            for element in pattern.patterns:
-                walk(element.pattern)
-        elif isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
-            walk(pattern.pattern)
-
-    for case in node.cases:
-        walk(case.pattern)
-    return found

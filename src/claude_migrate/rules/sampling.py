@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from claude_migrate.analysis import RequestSite
-from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
-from claude_migrate.rules.request_facts import every_model, index_of, number, set_params
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import index_of, number
+from claude_migrate.rules.base import REQUEST_CONTEXT, Rule, invalid, valid
 
 SAMPLING = ("temperature", "top_p", "top_k")
 
@@ -31,6 +31,8 @@ class SamplingConflict(Rule):
     )
     sources = "api-changes.md §6.1 (D-RN 2025-08-05, D-MIG4, D-MIG, D-DEP, D-THINK, D-WNS5, D-M:*)"
     fact = "sampling"
+    tokens = SAMPLING
+    context = REQUEST_CONTEXT
     valid = (
         valid('client.messages.create(model="claude-sonnet-4-5-20250929", temperature=0.2, messages=[])'),
         valid('client.messages.create(model="claude-opus-4-7", temperature=1.0, messages=[])'),
@@ -66,33 +68,27 @@ class SamplingConflict(Rule):
         ),
     )
 
-
-class SamplingChecker(Checker):
-    rules = (SamplingConflict,)
-    tokens = SAMPLING
-    context = REQUEST_CONTEXT
-
-    def check_request(self, site: RequestSite) -> None:
-        present = set_params(site, SAMPLING)
+    def check_request(self, site: Request) -> None:
+        present = site.set_params(SAMPLING)
         if not present:
             return
         ctx = self.ctx
-        where = every_model(site, ctx, "sampling", lambda value: value == "defaults_only")
+        where = site.every_model("sampling", lambda value: value == "defaults_only")
         if where is not None:
-            defaults = ctx.catalog.facts["sampling"]["defaults"]
+            defaults = ctx.catalog.request_facts["sampling"].defaults
             for name, (item, value) in present.items():
                 literal = number(value)
                 if literal is None or literal == defaults.get(name):
                     continue  # the default, or a value the tool cannot see
-                edit, _ = ctx.remove_item(site.items, index_of(site.items, item))
                 message = f"`{name}` is rejected with a 400 on {where}, which accept only the default sampling"
-                ctx.report(SamplingConflict, item, message, ctx.fix([edit], False))
+                self._drop(site, item, message)
             return
         if "temperature" in present and "top_p" in present:
-            where = every_model(site, ctx, "sampling", lambda value: value == "temperature_or_top_p")
-            if where is None:
-                return
-            item = present["top_p"][0]
-            edit, _ = ctx.remove_item(site.items, index_of(site.items, item))
-            message = f"`temperature` and `top_p` together are rejected with a 400 on {where}; set only one"
-            ctx.report(SamplingConflict, item, message, ctx.fix([edit], False))
+            where = site.every_model("sampling", lambda value: value == "temperature_or_top_p")
+            if where is not None:
+                message = f"`temperature` and `top_p` together are rejected with a 400 on {where}; set only one"
+                self._drop(site, present["top_p"][0], message)
+
+    def _drop(self, site: Request, item, message: str) -> None:
+        edit, _ = self.ctx.remove_item(site.items, index_of(site.items, item))
+        self.report(item, message, self.ctx.fix([edit], False))

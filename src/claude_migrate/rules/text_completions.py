@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import is_text_completion
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
+from claude_migrate.facts.cst import keywords, names_below
+from claude_migrate.facts.scopes import package_of
+from claude_migrate.facts.sites import RequestSite
+from claude_migrate.rules.base import Rule, invalid, valid
 
 PROMPT_CONSTANTS = frozenset({"HUMAN_PROMPT", "AI_PROMPT"})
 
@@ -31,6 +33,8 @@ class TextCompletionsRemoved(Rule):
     )
     fix_safety = "No fix: moving to Messages changes the prompt into a list of turns."
     sources = "api-changes.md §6.12, §7.3 (SDK-MIG1)"
+    tokens = ("completions", *PROMPT_CONSTANTS)
+    context = ("anthropic", "claude")  # the evidence the rule needs (the constants come from anthropic)
     valid = (
         valid('client.messages.create(model="claude-opus-4-6", messages=[{"role": "user", "content": "Hi"}])'),
         valid('from openai import OpenAI\nOpenAI().completions.create(model="gpt-3.5-turbo-instruct", prompt="Hi")'),
@@ -62,29 +66,22 @@ class TextCompletionsRemoved(Rule):
         ),
     )
 
-
-class TextCompletionsChecker(Checker):
-    rules = (TextCompletionsRemoved,)
-    tokens = ("completions", *PROMPT_CONSTANTS)
-    context = ("anthropic", "claude")  # the evidence the rule needs (the constants come from anthropic)
-
-    def __init__(self, ctx):
-        super().__init__(ctx)
+    def __init__(self, ctx, facts):
+        super().__init__(ctx, facts)
         self.calls: list[cst.Call] = []
         self.constants: list[cst.CSTNode] = []
-        self.imports_openai = False
+
+    @classmethod
+    def keeps_unfixed(cls, site: RequestSite, param: str) -> str | None:
+        """No current model serves the Text Completions API: a model ID in such a call is
+        reported but not rewritten (the call must move first)."""
+        if param == "model" and is_text_completion(site.node):
+            return f"this is a Text Completions call, which no current model serves: move it to messages.create ({cls.code})"
+        return None
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = cst.helpers.get_full_name_for_node(node.module) if node.module else ""
-        root = (module or "").split(".")[0]
-        self.imports_openai = self.imports_openai or root == "openai"
-        if root == "anthropic" and not node.relative and not isinstance(node.names, cst.ImportStar):
+        if package_of(node.module) == "anthropic" and not node.relative and not isinstance(node.names, cst.ImportStar):
             self.constants += [a.name for a in node.names if isinstance(a.name, cst.Name) and a.name.value in PROMPT_CONSTANTS]
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            if (cst.helpers.get_full_name_for_node(alias.name) or "").split(".")[0] == "openai":
-                self.imports_openai = True
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in PROMPT_CONSTANTS and isinstance(node.value, cst.Name) and node.value.value == "anthropic":
@@ -95,38 +92,38 @@ class TextCompletionsChecker(Checker):
             self.calls.append(node)
 
     def _anthropic(self, call: cst.Call, claude_calls: set[int]) -> bool:
-        keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
-        uses_constants = any(
-            isinstance(name, cst.Name) and name.value in PROMPT_CONSTANTS for name in _names(call)
-        )
+        names = keywords(call)
+        imports = self.facts.imports
         return (
             id(call) in claude_calls
-            or "max_tokens_to_sample" in keywords
-            or uses_constants
-            or ("prompt" in keywords and self.ctx.analysis.imports_anthropic and not self.imports_openai)
+            or "max_tokens_to_sample" in names
+            or any(name.value in PROMPT_CONSTANTS for name in names_below(call))
+            or ("prompt" in names and "anthropic" in imports and "openai" not in imports)
         )
 
     def finish(self) -> None:
-        claude_calls = {id(site.node) for site in self.ctx.analysis.sites}
+        claude_calls = {id(site.node) for site in self.facts.sites}
         for call in self.calls:
             if self._anthropic(call, claude_calls):
-                self.ctx.report(
-                    TextCompletionsRemoved,
+                self.report(
                     call,
                     "The Text Completions API is gone (removed from the SDK in 1.0, and no current model "
                     "serves it); move this call to client.messages.create",
                 )
         for node in self.constants:
-            self.ctx.report(
-                TextCompletionsRemoved, node, "HUMAN_PROMPT and AI_PROMPT were removed from the SDK in 1.0; use messages"
-            )
+            self.report(node, "HUMAN_PROMPT and AI_PROMPT were removed from the SDK in 1.0; use messages")
 
 
-def _names(node: cst.CSTNode):
-    """Every Name below ``node`` (f-string parts included)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current
-        stack.extend(current.children)
+def is_text_completion(node: cst.CSTNode) -> bool:
+    """``<anything>.completions.create(...)``, not ``.chat.completions``: the legacy Text
+    Completions API (or a look-alike: the caller decides on the evidence)."""
+    if not (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "create"
+        and isinstance(node.func.value, cst.Attribute)
+        and node.func.value.attr.value == "completions"
+    ):
+        return False
+    receiver = node.func.value.value
+    return not (isinstance(receiver, cst.Attribute) and receiver.attr.value == "chat")

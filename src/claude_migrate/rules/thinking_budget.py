@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from claude_migrate.analysis import RequestSite, dict_entries, int_value, string_value
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
-
-INTERLEAVED = "interleaved-thinking-2025-05-14"
-MIN_BUDGET = 1024
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import dict_entries, int_value
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class InvalidThinkingBudget(Rule):
@@ -26,6 +22,7 @@ class InvalidThinkingBudget(Rule):
     why = "The request fails with a 400."
     fix_safety = "No fix: only the user knows which of the two numbers is wrong."
     sources = "api-changes.md §3.3 (D-ET)"
+    tokens = ("budget_tokens",)
     valid = (
         valid(
             'client.messages.create(model="claude-haiku-4-5", max_tokens=4096,\n'
@@ -50,37 +47,20 @@ class InvalidThinkingBudget(Rule):
         ),
     )
 
-
-def _beta_flags(site: RequestSite) -> set[str]:
-    flags: set[str] = set()
-    betas = site.value("betas")
-    if isinstance(betas, (cst.List, cst.Tuple)):
-        flags.update(v for e in betas.elements if (v := string_value(e.value)))
-    headers = site.value("extra_headers")
-    if isinstance(headers, cst.Dict):
-        for key, element in dict_entries(headers).items():
-            if key.lower() == "anthropic-beta":
-                flags.update(f.strip() for f in (string_value(element.value) or "").split(","))
-    return flags
-
-
-class ThinkingBudgetChecker(Checker):
-    rules = (InvalidThinkingBudget,)
-    tokens = ("budget_tokens",)
-
-    def check_request(self, site: RequestSite) -> None:
+    def check_request(self, site: Request) -> None:
         _, thinking = site.thinking
-        if thinking is None or site.thinking_after_fixes() != "enabled":
+        if thinking is None or site.thinking_after_fixes != "enabled":
             return
         entry = dict_entries(thinking).get("budget_tokens")
         budget = int_value(entry.value) if entry else None
         if budget is None:
             return
         max_tokens = int_value(site.value("max_tokens"))
-        if budget < MIN_BUDGET:
-            message = f"budget_tokens {budget} is below the minimum of {MIN_BUDGET}"
-        elif max_tokens is not None and budget >= max_tokens and INTERLEAVED not in _beta_flags(site):
+        limits = self.ctx.catalog.thinking
+        if budget < limits.min_budget:
+            message = f"budget_tokens {budget} is below the minimum of {limits.min_budget}"
+        elif max_tokens is not None and budget >= max_tokens and limits.interleaved_beta not in site.beta_flags():
             message = f"budget_tokens {budget} must be less than max_tokens {max_tokens}"
         else:
             return
-        self.ctx.report(InvalidThinkingBudget, site.params["thinking"][0], message + " (the request fails with a 400)")
+        self.report(site.params["thinking"][0], message + " (the request fails with a 400)")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from claude_migrate.analysis import RequestSite
-from claude_migrate.rules.base import REQUEST_CONTEXT, Checker, Rule, invalid, valid
-from claude_migrate.rules.request_facts import every_model, number, set_params
+from claude_migrate.facts.after_fixes import Request
+from claude_migrate.facts.cst import number
+from claude_migrate.rules.base import REQUEST_CONTEXT, Rule, invalid, valid
 from claude_migrate.rules.sampling import SAMPLING
 
 
@@ -25,6 +25,8 @@ class ThinkingWithSampling(Rule):
     fix_safety = "No fix: whether to keep thinking or the sampling setting is the user's choice."
     sources = "api-changes.md §3.3 (D-THINK; D-RN 2025-05-22), §6.1"
     fact = "sampling"
+    tokens = SAMPLING
+    context = REQUEST_CONTEXT
     valid = (
         valid(
             'client.messages.create(model="claude-sonnet-4-5-20250929", max_tokens=4000, temperature=0.3, messages=[])',
@@ -62,33 +64,25 @@ class ThinkingWithSampling(Rule):
         ),
     )
 
-
-class ThinkingSamplingChecker(Checker):
-    rules = (ThinkingWithSampling,)
-    tokens = SAMPLING
-    context = REQUEST_CONTEXT
-
-    def check_request(self, site: RequestSite) -> None:
-        kind = site.thinking_after_fixes()
-        present = set_params(site, SAMPLING)
+    def check_request(self, site: Request) -> None:
+        kind = site.thinking_after_fixes
+        present = site.set_params(SAMPLING)
         if kind not in ("enabled", "adaptive") or not present:
             return
-        ctx = self.ctx
         # Judged with the unverified values too: they are unverified only as to *which* of the
         # two restricted kinds a model has, and thinking restricts both the same way.
-        where = every_model(site, ctx, "sampling", lambda value: value != "defaults_only", preview=True)
+        where = site.every_model("sampling", lambda value: value != "defaults_only", preview=True)
         if where is None:
             return
-        facts = ctx.catalog.facts["thinking_sampling"]
-        defaults = ctx.catalog.facts["sampling"]["defaults"]
+        catalog = self.ctx.catalog
+        facts, defaults = catalog.thinking_sampling, catalog.request_facts["sampling"].defaults
         if kind == "enabled":
-            for name in facts["incompatible_with_manual_thinking"]:
+            for name in facts.incompatible_with_manual_thinking:
                 value = number(present[name][1]) if name in present else None
                 if value is not None and value != defaults.get(name):  # a literal other than the default
-                    message = f"`{name}` cannot be changed with manual thinking on {where} (a 400)"
-                    ctx.report(ThinkingWithSampling, present[name][0], message)
-        low, high = facts["top_p_range"]
+                    self.report(present[name][0], f"`{name}` cannot be changed with manual thinking on {where} (a 400)")
+        low, high = facts.top_p_range
         top_p = number(present["top_p"][1]) if "top_p" in present else None
         if top_p is not None and not low <= top_p <= high:
             message = f"with thinking on, `top_p` must be between {low} and {high} on {where} (a 400)"
-            ctx.report(ThinkingWithSampling, present["top_p"][0], message)
+            self.report(present["top_p"][0], message)

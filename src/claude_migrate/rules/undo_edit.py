@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from claude_migrate.analysis import string_value
 from claude_migrate.catalog import Catalog
-from claude_migrate.rules.base import Checker, Rule, invalid, valid
-from claude_migrate.rules.legacy_text_editor import compared_strings
+from claude_migrate.facts.cst import compared_strings, pattern_strings, string_value
+from claude_migrate.rules.base import Rule, invalid, valid
+from claude_migrate.rules.legacy_text_editor import uses_anthropic_tools
 
 
 class UndoEditHandling(Rule):
@@ -45,28 +45,14 @@ class UndoEditHandling(Rule):
         ),
     )
 
-
-def _pattern_values(pattern: cst.MatchPattern) -> list[str]:
-    if isinstance(pattern, cst.MatchValue):
-        value = string_value(pattern.value)
-        return [value] if value is not None else []
-    if isinstance(pattern, cst.MatchOr):
-        return [v for element in pattern.patterns for v in _pattern_values(element.pattern)]
-    if isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
-        return _pattern_values(pattern.pattern)
-    return []
-
-
-class UndoEditChecker(Checker):
-    rules = (UndoEditHandling,)
-
     @classmethod
     def prefilter_tokens(cls, catalog: Catalog) -> tuple[str, ...]:
-        return tuple(catalog.text_editor["removed_commands"])
+        return catalog.text_editor.removed_commands
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.removed = set(ctx.catalog.text_editor["removed_commands"])
+    def __init__(self, ctx, facts):
+        super().__init__(ctx, facts)
+        self.editor = ctx.catalog.text_editor
+        self.removed = set(self.editor.removed_commands)
         self.handlers: list[cst.CSTNode] = []
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -74,16 +60,15 @@ class UndoEditChecker(Checker):
             self.handlers.append(node)
 
     def visit_MatchCase(self, node: cst.MatchCase) -> None:
-        if self.removed.intersection(_pattern_values(node.pattern)):
+        if self.removed.intersection(pattern_strings(node.pattern)):
             self.handlers.append(node)
 
     def finish(self) -> None:
-        analysis = self.ctx.analysis
-        if not (analysis.imports_anthropic or analysis.uses_text_editor_tool):
+        if not uses_anthropic_tools(self.facts):
             return
         for node in self.handlers:
-            self.ctx.report(
-                UndoEditHandling,
+            self.report(
                 node,
-                "Claude 4 and later never send the text editor's 'undo_edit' command; this handler is dead code",
+                f"{self.editor.changed_in} and later never send the text editor's 'undo_edit' command; "
+                "this handler is dead code",
             )
