@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -89,9 +88,7 @@ def test_folder_with_no_python_files(tmp_path):
 
 def test_long_operator_chain_that_python_refuses(tmp_path):
     (tmp_path / "deep.py").write_text("x = " + "+".join(["1"] * 20000) + '\nM = "claude-2.1"\n')
-    started = time.perf_counter()
-    code, errors = check_beside_a_good_file(tmp_path, "deep.py")
-    assert time.perf_counter() - started < 10  # LibCST alone would take minutes on this file
+    code, errors = check_beside_a_good_file(tmp_path, "deep.py")  # Python refuses it before LibCST tries
     assert errors == [
         "deep.py:1:1: CM000 cannot parse: the code is nested too deeply (Python's own parser refuses it too); "
         "the file was not checked"
