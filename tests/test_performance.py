@@ -295,7 +295,8 @@ def test_an_interrupt_during_a_write_waits_for_its_end_and_keeps_its_handler(tmp
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
 
 
-def test_common_words_of_gui_code_do_not_pass_the_prefilter():
-    gui = b'button.configure(state="disabled")\nentry.config(state=\'disabled\', top_p=1)\n'
+def test_gui_code_saying_disabled_does_not_pass_the_prefilter():
+    gui = b'button.configure(state="disabled")\nentry.config(state=\'disabled\')\n'
     assert not can_match(gui, settings())
-    assert can_match(gui + b'client.messages.create(model=MODEL, messages=[])\n', settings())
+    assert not can_match(gui + b'client.messages.create(model=MODEL, messages=[])\n', settings())
+    assert can_match(gui + b'client.messages.create(model=MODEL, thinking={"type": "disabled"})\n', settings())

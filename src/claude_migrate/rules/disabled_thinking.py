@@ -6,7 +6,7 @@ import libcst as cst
 
 from claude_migrate.facts.after_fixes import Request
 from claude_migrate.facts.cst import dict_entries, index_of, string_value
-from claude_migrate.rules.base import REQUEST_CONTEXT, Rule, invalid, valid
+from claude_migrate.rules.base import Rule, invalid, valid
 
 
 class DisabledThinkingRejected(Rule):
@@ -32,7 +32,7 @@ class DisabledThinkingRejected(Rule):
     )
     sources = "api-changes.md §3.1, §3.2 (D-TT, D-WNO5, D-M:opus-5-5, D-M:sonnet-5-5), §3.4 (effort), §9.3 (AWS)"
     tokens = ('"disabled"', "'disabled'")  # the literal the rule reads, not the English word
-    context = REQUEST_CONTEXT  # GUI code says state="disabled" too: only a request's file counts
+    context = ("thinking",)  # GUI code says state="disabled" too; the rule reads a `thinking` param
     valid = (
         valid('client.messages.create(model="claude-opus-4-8", thinking={"type": "disabled"}, messages=[])'),
         valid(
